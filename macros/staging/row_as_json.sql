@@ -1,0 +1,12 @@
+{# The whole row of a table alias as JSON text (used to keep quarantined rows inspectable). #}
+{% macro row_as_json(alias) -%}
+    {{ return(adapter.dispatch('row_as_json', 'empathy')(alias)) }}
+{%- endmacro %}
+
+{% macro duckdb__row_as_json(alias) -%}
+    cast(to_json({{ alias }}) as varchar)
+{%- endmacro %}
+
+{% macro postgres__row_as_json(alias) -%}
+    row_to_json({{ alias }})::text
+{%- endmacro %}

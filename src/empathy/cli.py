@@ -1,0 +1,162 @@
+"""The `empathy` command line: generate demo data, refresh the warehouse, manage releases."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+from empathy import __version__
+from empathy.raw_contract import RawContractError
+from empathy.releases import RefreshInProgressError, list_releases, rollback, serving_release_id
+from empathy.settings import load_settings
+
+SCALES = ("small", "medium", "large")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="empathy",
+        description=(
+            "Empathy KPI Warehouse: governed empathy KPIs for AI-driven marketing and customer "
+            "experience, built with dbt on DuckDB."
+        ),
+        epilog="Run `empathy <command> --help` for the options of a command.",
+    )
+    parser.add_argument("--version", action="version", version=f"empathy {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="<command>", required=True)
+
+    generate = commands.add_parser(
+        "generate",
+        help="write demo raw data from the source simulator",
+        description=(
+            "Write one coherent customer universe as raw exports of every source system "
+            "(DIR/<system>/<table>/part-*.{csv,jsonl,parquet}) plus DIR/_truth.json, which "
+            "describes the effects planted in the data and their sizes. The same scale and "
+            "seed always give the same files."
+        ),
+    )
+    generate.add_argument(
+        "--scale",
+        choices=SCALES,
+        default="small",
+        help="small: ~150k rows, for tests; medium: ~1M rows; large: 20M+ rows (default: small)",
+    )
+    generate.add_argument("--seed", type=int, default=42, help="random seed (default: 42)")
+    generate.add_argument(
+        "--out",
+        type=Path,
+        default=None,
+        help="output folder (default: EMPATHY_RAW_DIR, else data/raw)",
+    )
+
+    refresh = commands.add_parser(
+        "refresh",
+        help="check raw files, build, audit and publish the warehouse",
+        description=(
+            "Check the raw files against the raw contract, build every model into a private "
+            "file, run all dbt tests there, and only if everything passes replace "
+            "data/serving/warehouse.duckdb atomically. A failure leaves the serving file as it "
+            "was. Raw files are read from EMPATHY_RAW_DIR (default data/raw)."
+        ),
+    )
+    refresh.add_argument(
+        "-v", "--verbose", action="store_true", help="show every dbt log line and every file check"
+    )
+
+    commands.add_parser(
+        "releases",
+        help="list the kept releases and which one is served",
+        description="List the releases kept for rollback, newest first.",
+    )
+    rollback_parser = commands.add_parser(
+        "rollback",
+        help="serve an earlier release again",
+        description="Replace the serving file with a kept release (default: the previous one).",
+    )
+    rollback_parser.add_argument("release_id", nargs="?", help="the release to serve")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        if args.command == "generate":
+            return _generate(args)
+        if args.command == "refresh":
+            return _refresh(args)
+        if args.command == "releases":
+            return _releases()
+        if args.command == "rollback":
+            return _rollback(args)
+    except KeyboardInterrupt:
+        print("Interrupted; nothing was published.", file=sys.stderr)
+        return 130
+    raise AssertionError(args.command)
+
+
+def _generate(args: argparse.Namespace) -> int:
+    from empathy.simulator import generate
+
+    out = args.out or load_settings().raw_dir
+    started = time.perf_counter()
+    summary = generate(args.scale, args.seed, out, progress=lambda line: print(line, flush=True))
+    seconds = time.perf_counter() - started
+    print(
+        f"Wrote {summary['total_rows']:,} rows in {len(summary['rows'])} tables to {out} "
+        f"({args.scale}, seed {args.seed}) in {seconds:.1f} s; "
+        f"planted effects: {out / '_truth.json'}"
+    )
+    return 0
+
+
+def _refresh(args: argparse.Namespace) -> int:
+    from empathy.refresh import AuditFailedError, refresh
+
+    settings = load_settings()
+    try:
+        refresh(settings, echo=lambda line: print(line, flush=True), verbose=args.verbose)
+    except RawContractError as error:
+        print(f"error: {error}\nNothing was published.", file=sys.stderr)
+        return 2
+    except AuditFailedError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    except RefreshInProgressError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 75
+    return 0
+
+
+def _releases() -> int:
+    settings = load_settings()
+    current = serving_release_id(settings)
+    releases = list_releases(settings)
+    if not releases:
+        print("No releases yet: run `empathy refresh`.")
+        return 0
+    for release in releases:
+        marker = "*" if release.release_id == current else " "
+        print(
+            f"{marker} {release.release_id}  built {release.info.get('built_at')}  "
+            f"raw rows {release.info.get('raw_rows'):,}"
+        )
+    print("(* = served from data/serving/warehouse.duckdb)")
+    return 0
+
+
+def _rollback(args: argparse.Namespace) -> int:
+    settings = load_settings()
+    try:
+        release = rollback(settings, args.release_id)
+    except ValueError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    print(f"Serving release {release.release_id} from {settings.serving_file}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,161 @@
+"""Write-audit-publish: private build folders, atomic publication, kept releases, rollback.
+
+A refresh builds into ``data/build/<release_id>/warehouse.duckdb``, a file no reader knows about.
+Only after the audit passes does :func:`publish` move that folder to ``data/releases/<release_id>``
+and replace ``data/serving/warehouse.duckdb`` with a copy of it through ``os.replace``, which is
+atomic on POSIX: a reader opens either the previous release or the new one, never a mix. A refresh
+that fails or is killed leaves at most a stale build folder, which the next refresh removes.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+
+from empathy.settings import WAREHOUSE_FILE, Settings
+
+KEEP_RELEASES = 3
+RELEASE_INFO = "release.json"
+
+
+class RefreshInProgressError(RuntimeError):
+    """Another refresh holds the lock on this data folder."""
+
+
+@dataclass(frozen=True)
+class Release:
+    release_id: str
+    path: Path
+    info: dict[str, object]
+
+
+def new_release_id(now: datetime | None = None) -> str:
+    moment = now or datetime.now(UTC)
+    return moment.strftime("%Y%m%dT%H%M%S%fZ")
+
+
+@contextmanager
+def refresh_lock(settings: Settings) -> Iterator[None]:
+    """Exclusive per data folder; released by the OS even when the process is killed."""
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    with settings.lock_file.open("a+") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise RefreshInProgressError(
+                f"Another refresh is running on {settings.data_dir} (lock {settings.lock_file}); "
+                "wait for it to finish."
+            ) from None
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def prepare_build_dir(settings: Settings, release_id: str) -> Path:
+    """A fresh private build folder; stale ones from failed or killed refreshes are removed."""
+    if settings.build_root.exists():
+        for stale in settings.build_root.iterdir():
+            if stale.name != "dev":  # `dbt build` by hand builds data/build/dev
+                shutil.rmtree(stale, ignore_errors=True)
+    build_dir = settings.build_root / release_id
+    build_dir.mkdir(parents=True)
+    return build_dir
+
+
+def seal(build_file: Path) -> None:
+    """Checkpoint the build file so that it is one self-contained file (no write-ahead log)."""
+    connection = duckdb.connect(str(build_file))
+    try:
+        connection.execute("checkpoint")
+    finally:
+        connection.close()
+    wal = build_file.with_name(build_file.name + ".wal")
+    if wal.exists():
+        raise RuntimeError(f"{build_file}: write-ahead log still present after checkpoint")
+
+
+def publish(settings: Settings, build_dir: Path, release_id: str, info: dict[str, object]) -> Path:
+    """Move an audited build to the releases and make it the serving file, atomically."""
+    settings.releases_dir.mkdir(parents=True, exist_ok=True)
+    settings.serving_dir.mkdir(parents=True, exist_ok=True)
+    release_dir = settings.releases_dir / release_id
+    os.replace(build_dir, release_dir)
+    (release_dir / RELEASE_INFO).write_text(json.dumps(info, indent=2, default=str) + "\n")
+    _swap_serving_file(settings, release_dir / WAREHOUSE_FILE)
+    prune_releases(settings)
+    return release_dir
+
+
+def _swap_serving_file(settings: Settings, source: Path) -> None:
+    staging = settings.serving_dir / f".{WAREHOUSE_FILE}.incoming"
+    shutil.copyfile(source, staging)
+    with staging.open("rb") as handle:
+        os.fsync(handle.fileno())
+    os.replace(staging, settings.serving_file)
+    directory = os.open(settings.serving_dir, os.O_RDONLY)
+    try:
+        os.fsync(directory)
+    finally:
+        os.close(directory)
+
+
+def list_releases(settings: Settings) -> list[Release]:
+    """Published releases, newest first."""
+    if not settings.releases_dir.exists():
+        return []
+    releases = []
+    for path in sorted(settings.releases_dir.iterdir(), reverse=True):
+        info_file = path / RELEASE_INFO
+        if path.is_dir() and (path / WAREHOUSE_FILE).exists() and info_file.exists():
+            releases.append(Release(path.name, path, json.loads(info_file.read_text())))
+    return releases
+
+
+def prune_releases(settings: Settings, keep: int = KEEP_RELEASES) -> None:
+    for release in list_releases(settings)[keep:]:
+        shutil.rmtree(release.path, ignore_errors=True)
+
+
+def rollback(settings: Settings, release_id: str | None = None) -> Release:
+    """Serve an earlier release again: the given one, or the one before the current."""
+    releases = list_releases(settings)
+    current = serving_release_id(settings)
+    if release_id is None:
+        older = [r for r in releases if current is None or r.release_id < current]
+        if current is not None:
+            older = older[:1]
+        if not older:
+            raise ValueError("No earlier release to roll back to (see `empathy releases`).")
+        target = older[0]
+    else:
+        matches = [r for r in releases if r.release_id == release_id]
+        if not matches:
+            known = ", ".join(r.release_id for r in releases) or "none"
+            raise ValueError(f"No release {release_id}; kept releases: {known}")
+        target = matches[0]
+    _swap_serving_file(settings, target.path / WAREHOUSE_FILE)
+    return target
+
+
+def serving_release_id(settings: Settings) -> str | None:
+    """The release the serving file holds, read from its ``warehouse_release`` table."""
+    if not settings.serving_file.exists():
+        return None
+    connection = duckdb.connect(str(settings.serving_file), read_only=True)
+    try:
+        row = connection.execute("select release_id from warehouse_release").fetchone()
+    except duckdb.Error:
+        return None
+    finally:
+        connection.close()
+    return str(row[0]) if row else None

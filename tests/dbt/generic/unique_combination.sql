@@ -1,0 +1,11 @@
+{#- Fails for every combination of the given columns that occurs more than once (a composite key). -#}
+{% test unique_combination(model, columns) %}
+
+select
+    {{ columns | join(', ') }},
+    count(*) as occurrences
+from {{ model }}
+group by {{ columns | join(', ') }}
+having count(*) > 1
+
+{% endtest %}
