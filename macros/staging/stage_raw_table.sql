@@ -14,6 +14,13 @@
         out_of_range       a number outside [min, max]
         superseded         a valid row whose id appears again in a row loaded later
 
+    Only valid rows compete for the latest version of an id: when the newest copy of a row is
+    invalid, the newest valid one is published and the invalid one is quarantined.
+
+    Checks come from column meta: `required`, `accepted_values`, `min`/`max`, and `range_by` for a
+    range that depends on another column, e.g. survey scores:
+    `range_by: {survey_type: {csat: [1, 5], nps: [0, 10]}}`.
+
     Columns keep their raw names, typed. Personal data never leaves this macro in clear: `pii:
     email|phone|name` columns become `<column>_hash` (keyed HMAC, see empathy/pii.py) and `pii:
     free_text` columns have emails and phone numbers scrubbed.
@@ -91,10 +98,10 @@ checked as (
         case
             when _copy_number > 1 then 'duplicate'
             {%- for key in primary_key %}
-            when {{ key }} is null then 'missing_id'
+            when {{ _text_of(key) }} is null then 'missing_id'
             {%- endfor %}
             {%- for column in columns if _is_parsed(column) %}
-            when {{ column.name }}__raw is not null and {{ column.name }} is null then 'unparseable_value'
+            when {{ _text_of(column.name) }} is not null and {{ column.name }} is null then 'unparseable_value'
             {%- endfor %}
             {%- for column in columns if column.meta.get('required') %}
             when {{ column.name }} is null then 'missing_value'
@@ -105,14 +112,22 @@ checked as (
             {%- for column in columns if _has_range(column) %}
             when {{ _out_of_range(column) }} then 'out_of_range'
             {%- endfor %}
+            {%- for column in columns if column.meta.get('range_by') %}
+            {%- for by_column, ranges in column.meta['range_by'].items() %}
+            {%- for by_value, bounds in ranges.items() %}
+            when {{ by_column }} = '{{ by_value }}' and ({{ column.name }} < {{ bounds[0] }} or {{ column.name }} > {{ bounds[1] }})
+                then 'out_of_range'
+            {%- endfor %}
+            {%- endfor %}
+            {%- endfor %}
         end as _reason,
         case
             when _copy_number > 1 then 'exact copy of an earlier row'
             {%- for key in primary_key %}
-            when {{ key }} is null then '{{ key }} is empty'
+            when {{ _text_of(key) }} is null then '{{ key }} is empty'
             {%- endfor %}
             {%- for column in columns if _is_parsed(column) %}
-            when {{ column.name }}__raw is not null and {{ column.name }} is null
+            when {{ _text_of(column.name) }} is not null and {{ column.name }} is null
                 then '{{ column.name }}: cannot read ' || left(cast({{ column.name }}__raw as varchar), 80) || ' as {{ column.data_type }}'
             {%- endfor %}
             {%- for column in columns if column.meta.get('required') %}
@@ -125,6 +140,15 @@ checked as (
             {%- for column in columns if _has_range(column) %}
             when {{ _out_of_range(column) }}
                 then '{{ column.name }} = ' || cast({{ column.name }} as varchar) || ' is outside {{ _range_text(column) }}'
+            {%- endfor %}
+            {%- for column in columns if column.meta.get('range_by') %}
+            {%- for by_column, ranges in column.meta['range_by'].items() %}
+            {%- for by_value, bounds in ranges.items() %}
+            when {{ by_column }} = '{{ by_value }}' and ({{ column.name }} < {{ bounds[0] }} or {{ column.name }} > {{ bounds[1] }})
+                then '{{ column.name }} = ' || cast({{ column.name }} as varchar)
+                    || ' is outside [{{ bounds[0] }}, {{ bounds[1] }}] for {{ by_column }} {{ by_value }}'
+            {%- endfor %}
+            {%- endfor %}
             {%- endfor %}
         end as _reason_detail
     from typed
@@ -197,6 +221,12 @@ select * from final
         {{ to_utc_timestamp(text if file_format != 'parquet' else raw) }}
     {%- elif file_format == 'parquet' -%}
         try_cast({{ raw }} as {{ data_type }})
+    {%- elif data_type in ('integer', 'bigint') -%}
+        {#- a cast would round 4.5 to 5: only whole numbers are integers -#}
+        case
+            when regexp_full_match({{ text }}, '[+-]?[0-9]+(\.0*)?')
+                then try_cast(try_cast({{ text }} as double) as {{ data_type }})
+        end
     {%- else -%}
         try_cast({{ text }} as {{ data_type }})
     {%- endif -%}
@@ -216,9 +246,15 @@ select * from final
 {%- endmacro %}
 
 
-{# All the given raw columns as one text value, nulls kept distinct from empty strings. #}
+{# All the given raw columns as one text value (unit-separated; nulls distinct from empty strings). #}
 {% macro _concat_text(columns) -%}
-    concat_ws('|', {% for column in columns %}coalesce(cast({{ column.name }}__raw as varchar), '\x00'){{ ", " if not loop.last }}{% endfor %})
+    concat_ws(chr(31), {% for column in columns %}coalesce(cast({{ column.name }}__raw as varchar), chr(30)){{ ", " if not loop.last }}{% endfor %})
+{%- endmacro %}
+
+
+{# A raw value as trimmed text, blank as null: "is there a value at all?" #}
+{% macro _text_of(name) -%}
+    nullif(trim(cast({{ name }}__raw as varchar)), '')
 {%- endmacro %}
 
 

@@ -10,7 +10,7 @@
     cast(cast({{ expression }} as {{ dbt.type_timestamp() }} with time zone) at time zone 'UTC' as {{ dbt.type_timestamp() }})
 {%- endmacro %}
 
+{#- The session time zone is UTC (profiles.yml), so dropping the zone keeps the UTC wall time. -#}
 {% macro duckdb__to_utc_timestamp(expression) -%}
-    -- the session time zone is UTC (profiles.yml), so dropping the zone keeps UTC wall time
     cast(try_cast({{ expression }} as timestamptz) as timestamp)
 {%- endmacro %}

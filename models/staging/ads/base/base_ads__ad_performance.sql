@@ -1,0 +1,1 @@
+{{ stage_raw_table('ads', 'ad_performance') }}

@@ -1,0 +1,1 @@
+{{ stage_raw_table('product', 'usage_events') }}

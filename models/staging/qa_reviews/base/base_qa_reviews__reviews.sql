@@ -1,0 +1,1 @@
+{{ stage_raw_table('qa_reviews', 'reviews') }}
