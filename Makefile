@@ -44,7 +44,7 @@ test: $(INSTALLED) lint pytest ## every check: ruff, sqlfluff, then pytest (whic
 lint: $(INSTALLED) ## ruff (Python) and sqlfluff (SQL, dbt templater on an in-memory target)
 	$(BIN)/ruff check src tests orchestration
 	$(BIN)/ruff format --check src tests orchestration
-	$(LINT_ENV) $(BIN)/sqlfluff lint models tests/dbt macros --processes 2
+	$(LINT_ENV) $(BIN)/sqlfluff lint models tests/dbt --processes 2
 
 pytest: $(INSTALLED) ## unit and end-to-end tests (builds the warehouse on small demo data)
 	$(LINT_ENV) $(BIN)/pytest

@@ -2,14 +2,14 @@
 {%- for raw in raw_tables() %}
 
 select
-    checked.source_table,
-    checked.source_row_key,
-    checked.quarantine_reason,
-    checked.quarantine_detail,
-    checked.source_file,
-    checked._loaded_at as loaded_at,
-    {{ row_as_json('checked') }} as row_data
-from {{ ref('base_' ~ raw.system ~ '__' ~ raw.table) }} as checked
-where checked.quarantine_reason is not null
+    base_row.source_table,
+    base_row.source_row_key,
+    base_row.quarantine_reason,
+    base_row.quarantine_detail,
+    base_row.source_file,
+    base_row._loaded_at as loaded_at,
+    {{ row_as_json('base_row') }} as row_data
+from {{ ref('base_' ~ raw.system ~ '__' ~ raw.table) }} as base_row
+where base_row.quarantine_reason is not null
 {% if not loop.last %}union all{% endif %}
 {%- endfor %}

@@ -38,7 +38,8 @@ final as (
         coalesce(quarantine_counts.quarantined_rows, 0) as quarantined_rows,
         case
             when raw_counts.raw_rows = 0 then 0.0
-            else cast(coalesce(quarantine_counts.quarantined_rows, 0) as double)
+            else
+                cast(coalesce(quarantine_counts.quarantined_rows, 0) as double)
                 / cast(raw_counts.raw_rows as double)
         end as quarantine_rate,
         raw_counts.raw_rows
