@@ -27,7 +27,7 @@ from empathy.releases import new_release_id, prepare_build_dir, publish, refresh
 from empathy.settings import WAREHOUSE_FILE, Settings
 
 Echo = Callable[[str], None]
-_NODE_STATUSES = (" OK ", "ERROR", "FAIL", "PASS", "WARN", "SKIP")
+_SHOWN_STATUSES = (" OK created", "ERROR", " FAIL ", " WARN ", " SKIP ")
 
 
 class AuditFailedError(RuntimeError):
@@ -78,7 +78,7 @@ def _refresh_locked(settings: Settings, echo: Echo, verbose: bool) -> RefreshOut
     echo(f"[2/4] Building and testing release {release_id} in a private file ({build_file})")
     step = time.perf_counter()
     result = run_dbt(
-        ["build"],
+        ["build", "--no-use-colors"],
         project_dir=settings.project_dir,
         artifacts_dir=build_dir,
         env=env,
@@ -143,12 +143,13 @@ def _stamp(build_file: Path, info: dict[str, object]) -> None:
 
 
 def _progress_filter(echo: Echo) -> Echo:
-    """Pass on dbt's per-node lines and its summary, not its banner."""
+    """Pass on what a user wants to see while dbt works: models built, tests that did not pass,
+    and the summary; passing tests are counted in the summary instead."""
 
     def forward(line: str) -> None:
         text = line.strip()
-        is_node_line = " of " in text and any(word in text for word in _NODE_STATUSES)
-        if is_node_line or text.startswith(("Done.", "Finished running", "Completed with")):
+        is_shown_node = " of " in text and any(status in text for status in _SHOWN_STATUSES)
+        if is_shown_node or text.startswith(("Done.", "Finished running", "Completed with")):
             echo(f"  {text}")
 
     return forward

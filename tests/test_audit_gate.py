@@ -1,0 +1,49 @@
+"""A failing dbt test stops the publish: a staging model that loses rows breaks conservation."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+from pathlib import Path
+
+from conftest import PROJECT_DIR, Workspace
+
+SERVED = b"the release that was being served"
+
+
+def project_copy(destination: Path) -> Path:
+    shutil.copytree(
+        PROJECT_DIR,
+        destination,
+        ignore=shutil.ignore_patterns(".venv", "data", "target", "logs", ".git", "*cache*"),
+    )
+    return destination
+
+
+def test_row_loss_in_staging_fails_the_audit_and_publishes_nothing(
+    workspace: Workspace, tmp_path: Path
+) -> None:
+    project = project_copy(tmp_path / "project")
+    model = project / "models" / "staging" / "crm" / "stg_crm__leads.sql"
+    # a careless filter: drops one lead without quarantining it
+    model.write_text(
+        model.read_text().replace(
+            "where quarantine_reason is null",
+            "where quarantine_reason is null\n        and lead_id <> (select min(lead_id) from "
+            + "{{ ref('base_crm__leads') }})",
+        )
+    )
+    workspace.serving_file.parent.mkdir(parents=True)
+    workspace.serving_file.write_bytes(SERVED)
+
+    result = workspace.run_in(project, "refresh")
+
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "Audit failed" in result.stderr
+    assert "row_conservation" in result.stderr
+    assert "unchanged" in result.stderr
+    assert (
+        hashlib.sha256(workspace.serving_file.read_bytes()).digest()
+        == hashlib.sha256(SERVED).digest()
+    )
+    assert not workspace.settings.releases_dir.exists()

@@ -1,0 +1,123 @@
+"""The project-structure rules of STYLE.md (the dbt-project-evaluator rules), from the manifest."""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from typing import Any
+
+import pytest
+
+from conftest import Built
+
+# Governed tables keep the plain names of the public contract (ARCHITECTURE.md).
+CONTRACT_NAMES = {
+    "kpi_definitions", "kpi_scorecard", "kpi_diagnostics", "experiment_scorecard",
+    "attribution_credits", "kpi_review_log", "dq_row_conservation", "dq_quarantine",
+}  # fmt: skip
+# The independent raw-row count reads every source; conservation would be circular otherwise.
+ROW_COUNT_MODEL = "model.empathy.dq_source_row_counts"
+MAX_FANOUT = 3
+
+
+@pytest.fixture(scope="module")
+def manifest(built: Built) -> dict[str, Any]:
+    return json.loads(built.manifest.read_text())
+
+
+def models(manifest: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return {
+        uid: node for uid, node in manifest["nodes"].items() if node["resource_type"] == "model"
+    }
+
+
+def data_tests_by_model(manifest: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
+    found: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for node in manifest["nodes"].values():
+        if node["resource_type"] == "test" and node.get("attached_node"):
+            found[node["attached_node"]].append(node)
+    return found
+
+
+def test_sources_are_read_only_in_staging(manifest: dict[str, Any]) -> None:
+    for uid, node in models(manifest).items():
+        if node["depends_on"]["nodes"] and any(
+            d.startswith("source.") for d in node["depends_on"]["nodes"]
+        ):
+            assert node["original_file_path"].startswith("models/staging/"), uid
+
+
+def test_every_source_has_one_base_model_and_is_counted(manifest: dict[str, Any]) -> None:
+    children = manifest["child_map"]
+    for uid, source in manifest["sources"].items():
+        base = f"model.empathy.base_{source['source_name']}__{source['name']}"
+        assert sorted(children[uid]) == sorted([base, ROW_COUNT_MODEL]), uid
+
+
+def test_staging_models_are_one_to_one_with_their_base(manifest: dict[str, Any]) -> None:
+    for uid, node in models(manifest).items():
+        if node["name"].startswith("stg_"):
+            parents = node["depends_on"]["nodes"]
+            assert len(parents) == 1 and parents[0].split(".")[-1].startswith("base_"), uid
+            system = node["fqn"][-2]
+            assert node["name"].startswith(f"stg_{system}__"), uid
+
+
+def test_mart_names_follow_the_house_style(manifest: dict[str, Any]) -> None:
+    for uid, node in models(manifest).items():
+        if node["original_file_path"].startswith("models/marts/"):
+            assert node["name"].startswith(("fct_", "dim_")) or node["name"] in CONTRACT_NAMES, uid
+
+
+def test_every_model_is_documented(manifest: dict[str, Any]) -> None:
+    undocumented = [uid for uid, node in models(manifest).items() if not node["description"]]
+    assert not undocumented
+
+
+def test_every_model_has_a_primary_key_test(manifest: dict[str, Any]) -> None:
+    tests = data_tests_by_model(manifest)
+    for uid in models(manifest):
+        unique = {
+            t["test_metadata"]["kwargs"].get("column_name")
+            for t in tests[uid]
+            if t.get("test_metadata", {}).get("name") == "unique"
+        }
+        not_null = {
+            t["test_metadata"]["kwargs"].get("column_name")
+            for t in tests[uid]
+            if t.get("test_metadata", {}).get("name") == "not_null"
+        }
+        composite = any(
+            t.get("test_metadata", {}).get("name") == "unique_combination" for t in tests[uid]
+        )
+        assert (unique & not_null) or composite, f"{uid} has no primary-key test"
+
+
+def test_public_models_have_enforced_contracts_and_described_columns(
+    manifest: dict[str, Any],
+) -> None:
+    for uid, node in models(manifest).items():
+        if node["access"] == "public":
+            assert node["config"]["contract"]["enforced"], uid
+            assert node["columns"], uid
+            for name, column in node["columns"].items():
+                assert column["description"], f"{uid}.{name}"
+                assert column["data_type"], f"{uid}.{name}"
+
+
+def test_sources_declare_freshness_and_document_every_column(manifest: dict[str, Any]) -> None:
+    for uid, source in manifest["sources"].items():
+        freshness = source["freshness"] or {}
+        assert (freshness.get("warn_after") or {}).get("count"), uid
+        assert (freshness.get("error_after") or {}).get("count"), uid
+        assert source["loaded_at_field"], uid
+        assert source["columns"], uid
+        for name, column in source["columns"].items():
+            assert column["description"] and column["data_type"], f"{uid}.{name}"
+
+
+def test_no_model_fans_out_beyond_three_children(manifest: dict[str, Any]) -> None:
+    children = manifest["child_map"]
+    for uid in models(manifest):
+        model_children = [c for c in children.get(uid, []) if c.startswith("model.")]
+        assert len(model_children) <= MAX_FANOUT, f"{uid} feeds {model_children}"
