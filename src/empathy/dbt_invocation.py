@@ -8,6 +8,7 @@ keeps the manifest and run results it was built with.
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import json
 import os
 import signal
@@ -16,6 +17,8 @@ import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+
+_PR_SET_PDEATHSIG = 1
 
 
 @dataclass(frozen=True)
@@ -72,6 +75,7 @@ def run_dbt(
         stderr=subprocess.STDOUT,
         text=True,
         start_new_session=True,
+        preexec_fn=_die_with_parent,
     )
     try:
         assert process.stdout is not None
@@ -84,6 +88,13 @@ def run_dbt(
         _stop(process)
         raise
     return _read_results(returncode, artifacts_dir / "target" / "run_results.json")
+
+
+def _die_with_parent() -> None:
+    """In the child: ask Linux to kill dbt when the refresh dies, even by SIGKILL."""
+    if sys.platform.startswith("linux"):
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
 
 
 def _stop(process: subprocess.Popen[str]) -> None:
