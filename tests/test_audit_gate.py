@@ -6,9 +6,9 @@ import hashlib
 import shutil
 from pathlib import Path
 
-from conftest import PROJECT_DIR, Workspace
+import duckdb
 
-SERVED = b"the release that was being served"
+from conftest import PROJECT_DIR, Workspace
 
 
 def project_copy(destination: Path) -> Path:
@@ -34,7 +34,9 @@ def test_row_loss_in_staging_fails_the_audit_and_publishes_nothing(
         )
     )
     workspace.serving_file.parent.mkdir(parents=True)
-    workspace.serving_file.write_bytes(SERVED)
+    with duckdb.connect(str(workspace.serving_file)) as served:
+        served.execute("create table warehouse_release as select 'the served one' as release_id")
+    before = hashlib.sha256(workspace.serving_file.read_bytes()).digest()
 
     result = workspace.run_in(project, "refresh")
 
@@ -42,8 +44,5 @@ def test_row_loss_in_staging_fails_the_audit_and_publishes_nothing(
     assert "Audit failed" in result.stderr
     assert "row_conservation" in result.stderr
     assert "unchanged" in result.stderr
-    assert (
-        hashlib.sha256(workspace.serving_file.read_bytes()).digest()
-        == hashlib.sha256(SERVED).digest()
-    )
+    assert hashlib.sha256(workspace.serving_file.read_bytes()).digest() == before
     assert not workspace.settings.releases_dir.exists()

@@ -64,3 +64,31 @@ def test_only_one_refresh_at_a_time(tmp_path: Path) -> None:
         pass
     with releases.refresh_lock(settings):
         pass
+
+
+def test_history_tables_are_carried_into_the_next_build(tmp_path: Path) -> None:
+    settings = settings_in(tmp_path)
+    build_dir = build(settings, "20260101T000000Z")
+    with duckdb.connect(str(build_dir / WAREHOUSE_FILE)) as connection:
+        connection.execute("create schema snapshots")
+        connection.execute(
+            "create table snapshots.kpi_definitions_history as select 'csat_pct' as kpi_id"
+        )
+    releases.publish(settings, build_dir, "20260101T000000Z", {})
+
+    next_build = releases.prepare_build_dir(settings, "20260102T000000Z") / WAREHOUSE_FILE
+    assert releases.carry_forward_state(settings, next_build) == [
+        "snapshots.kpi_definitions_history"
+    ]
+    with duckdb.connect(str(next_build), read_only=True) as connection:
+        rows = connection.execute("select kpi_id from snapshots.kpi_definitions_history").fetchall()
+    assert rows == [("csat_pct",)]
+
+
+def test_an_unreadable_served_file_stops_the_carry(tmp_path: Path) -> None:
+    settings = settings_in(tmp_path)
+    settings.serving_dir.mkdir(parents=True)
+    settings.serving_file.write_bytes(b"not a database")
+    next_build = releases.prepare_build_dir(settings, "20260102T000000Z") / WAREHOUSE_FILE
+    with pytest.raises(releases.ServedReleaseUnreadableError, match="cannot read the served"):
+        releases.carry_forward_state(settings, next_build)

@@ -10,7 +10,13 @@ from pathlib import Path
 
 from empathy import __version__
 from empathy.raw_contract import RawContractError
-from empathy.releases import RefreshInProgressError, list_releases, rollback, serving_release_id
+from empathy.releases import (
+    RefreshInProgressError,
+    ServedReleaseUnreadableError,
+    list_releases,
+    rollback,
+    serving_release_id,
+)
 from empathy.settings import load_settings
 
 SCALES = ("small", "medium", "large")
@@ -121,7 +127,7 @@ def _refresh(args: argparse.Namespace) -> int:
     except RawContractError as error:
         print(f"error: {error}\nNothing was published.", file=sys.stderr)
         return 2
-    except AuditFailedError as error:
+    except (AuditFailedError, ServedReleaseUnreadableError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
     except RefreshInProgressError as error:

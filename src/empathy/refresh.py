@@ -23,7 +23,14 @@ from empathy import __version__
 from empathy.dbt_invocation import DbtResult, run_dbt
 from empathy.pii import KEY_VARIABLE
 from empathy.raw_contract import check_raw_files, load_contract
-from empathy.releases import new_release_id, prepare_build_dir, publish, refresh_lock, seal
+from empathy.releases import (
+    carry_forward_state,
+    new_release_id,
+    prepare_build_dir,
+    publish,
+    refresh_lock,
+    seal,
+)
 from empathy.settings import WAREHOUSE_FILE, Settings
 
 Echo = Callable[[str], None]
@@ -69,6 +76,9 @@ def _refresh_locked(settings: Settings, echo: Echo, verbose: bool) -> RefreshOut
 
     build_dir = prepare_build_dir(settings, release_id)
     build_file = build_dir / WAREHOUSE_FILE
+    carried = carry_forward_state(settings, build_file)
+    if carried:
+        echo(f"  carried history from the served release: {', '.join(carried)}")
     env = {
         "EMPATHY_RAW_DIR": str(settings.raw_dir),
         "EMPATHY_BUILD_PATH": str(build_file),

@@ -25,10 +25,16 @@ from empathy.settings import WAREHOUSE_FILE, Settings
 
 KEEP_RELEASES = 3
 RELEASE_INFO = "release.json"
+# Tables whose history lives across releases: each build starts from the served release's copy.
+CARRIED_TABLES = (("snapshots", "kpi_definitions_history"),)
 
 
 class RefreshInProgressError(RuntimeError):
     """Another refresh holds the lock on this data folder."""
+
+
+class ServedReleaseUnreadableError(RuntimeError):
+    """The serving file cannot be opened, so its history cannot be carried forward."""
 
 
 @dataclass(frozen=True)
@@ -70,6 +76,39 @@ def prepare_build_dir(settings: Settings, release_id: str) -> Path:
     build_dir = settings.build_root / release_id
     build_dir.mkdir(parents=True)
     return build_dir
+
+
+def carry_forward_state(settings: Settings, build_file: Path) -> list[str]:
+    """Copy the history tables of the served release into a new build file (before dbt runs)."""
+    if not settings.serving_file.exists():
+        return []
+    carried = []
+    connection = duckdb.connect(str(build_file))
+    try:
+        path = str(settings.serving_file).replace("'", "''")
+        try:
+            connection.execute(f"attach '{path}' as served (read_only)")
+        except duckdb.Error as error:
+            raise ServedReleaseUnreadableError(
+                f"{settings.serving_file}: cannot read the served release to carry its history "
+                f"forward ({str(error).splitlines()[0]}); restore it with `empathy rollback`"
+            ) from None
+        for schema, table in CARRIED_TABLES:
+            found = connection.execute(
+                "select count(*) from information_schema.tables "
+                "where table_catalog = 'served' and table_schema = ? and table_name = ?",
+                [schema, table],
+            ).fetchone()
+            if found and found[0]:
+                connection.execute(f"create schema if not exists {schema}")
+                connection.execute(
+                    f"create table {schema}.{table} as select * from served.{schema}.{table}"
+                )
+                carried.append(f"{schema}.{table}")
+        connection.execute("detach served")
+    finally:
+        connection.close()
+    return carried
 
 
 def seal(build_file: Path) -> None:

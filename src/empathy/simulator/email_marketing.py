@@ -11,9 +11,9 @@
 - Opens 60% / 42% / 30% (onboarding / lifecycle / promo, +5pp if AI-personalised); clicks 30% of
   opens (promo 20%); replies 2% of sends, x3 with a reason line; unsubscribes 0.1% / 0.3% / 0.8%,
   after which no more lifecycle or promo e-mail is sent. No customer event after churn.
-- NPS surveys ride on 8% of lifecycle sends (touchpoint ``email``); reason_understood surveys on 5%
-  of sends with a reason line. AI-personalised sends log an AI output (``message``), surveyed as
-  in ``ai_outputs``.
+- NPS surveys ride on 60% of lifecycle sends (the relationship check-in; touchpoint ``email``),
+  enough for a monthly NPS at small scale; reason_understood surveys on 5% of sends with a reason
+  line. AI-personalised sends log an AI output (``message``), surveyed as in ``ai_outputs``.
 """
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ CLICK_P = np.array([0.3, 0.3, 0.2])
 UNSUB_P = np.array([0.001, 0.003, 0.008])
 LIFECYCLE_RATE = 0.12
 PROMO_RATE = 0.08
-NPS_P = 0.08
+NPS_P = 0.6
 REASON_P = 0.05
 NUDGE_STEP = 10  # step codes 10/11: exp_ai_upsell_nudge offer e-mail, control/treatment
 NUDGE_CSAT_P = 0.7
