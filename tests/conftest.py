@@ -111,3 +111,17 @@ def built(tmp_path_factory: pytest.TempPathFactory, small_raw: Path) -> Built:
     result = workspace.run("refresh")
     assert result.returncode == 0, f"refresh failed:\n{result.stdout}\n{result.stderr}"
     return Built(workspace, result.stdout)
+
+
+@pytest.fixture(scope="session")
+def built_medium(tmp_path_factory: pytest.TempPathFactory) -> Built:
+    """A warehouse refreshed from the medium demo data (about 1M rows): enough units for the
+    planted effects to stand out of the noise at week and month grain."""
+    from empathy.simulator import generate
+
+    root = tmp_path_factory.mktemp("built_medium")
+    workspace = Workspace(root / "data")
+    generate("medium", SEED, workspace.raw_dir)
+    result = workspace.run("refresh")
+    assert result.returncode == 0, f"refresh failed:\n{result.stdout}\n{result.stderr}"
+    return Built(workspace, result.stdout)

@@ -58,6 +58,9 @@ def run_dbt(
     command = [
         dbt_executable(),
         *args,
+        # always the private build target, whatever DBT_TARGET a user exported for MetricFlow
+        "--target",
+        "build",
         "--project-dir",
         str(project_dir),
         "--profiles-dir",
