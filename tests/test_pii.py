@@ -11,7 +11,12 @@ from conftest import Built
 
 # Deliberately broader than the scrubber in macros/pii/scrub_pii.sql, so this is a second opinion.
 EMAIL = re.compile(r"[^\s@\"'<>(),;]+@[^\s@\"'<>(),;]+\.[a-z]{2,}", re.IGNORECASE)
-PHONE = re.compile(r"\+\d[\d\s().-]{6,}\d|\(?\b\d{3}\)?[\s.-]\d{3}[\s.-]\d{4}\b")
+# international (+country code, groups separated by spaces or dashes) or North-American style;
+# decimals such as "+0.1201 (0.1217" in KPI evidence are not phone numbers
+PHONE = re.compile(
+    r"\+\d{1,3}[\s-]?\(?\d{2,4}\)?[\s-]\d{2,4}(?:[\s-]\d{2,4})*"
+    r"|\(?\b\d{3}\)?[\s.-]\d{3}[\s.-]\d{4}\b"
+)
 HEX_DIGEST = re.compile(r"^[0-9a-f]{64}$")
 
 

@@ -22,8 +22,11 @@ MAX_FANOUT = 3
 # customer-period) differs per KPI, so no column is their key. Their row count is tested instead
 # (observation_count_matches_layers on int_kpi_observations).
 WITHOUT_PRIMARY_KEY = {
-    f"model.empathy.int_{layer}_kpi_observations"
-    for layer in ("experience", "engagement", "operational", "commercial", "governance", "kpi")
+    "model.empathy.int_kpi_observations",
+    *(
+        f"model.empathy.int_{layer}_kpi_observations"
+        for layer in ("experience", "engagement", "operational", "commercial", "governance")
+    ),
 }
 
 

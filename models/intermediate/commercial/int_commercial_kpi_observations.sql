@@ -67,25 +67,42 @@ conversion_rate as (
 
 ),
 
+lead_data_end as (
+
+    -- the last moment the lead export knows about
+    select max(coalesce(converted_at, created_at)) as data_end
+    from leads
+
+),
+
 lead_conversion_rate as (
 
-    -- every lead, at its creation; channel = the lead's source channel
+    -- every lead at its creation, converted within 30 days or not; leads whose 30 days have not
+    -- passed by the end of the data are left out, so recent periods are not biased down;
+    -- channel = the lead's source channel
     select
         'lead_conversion_rate' as kpi_id,
-        created_at as observed_at,
+        leads.created_at as observed_at,
         cast(null as varchar) as grain,
         cast(null as date) as period_start,
-        customer_id,
-        source_channel as channel,
+        leads.customer_id,
+        leads.source_channel as channel,
         cast(null as varchar) as device,
         cast(null as varchar) as journey_type,
         'sales' as intent,
         cast(null as boolean) as ai_involved,
         cast(
-            case when converted_at is not null or status = 'converted' then 1 else 0 end as double
+            case
+                when leads.converted_at is not null
+                    and leads.converted_at < {{ dbt.dateadd('day', 30, 'leads.created_at') }}
+                    then 1
+                else 0
+            end as double
         ) as numerator,
         cast(1 as double) as denominator
     from leads
+    cross join lead_data_end
+    where {{ dbt.dateadd('day', 30, 'leads.created_at') }} <= lead_data_end.data_end
 
 ),
 

@@ -17,10 +17,11 @@ status_changes as (
 
 find_history as (
 
-    -- complete periods only: from the first billed month to the end of the last one
+    -- complete periods only: from the first billed month to the start of the last billed month,
+    -- the last instant whose MRR is known (what a customer pays after it is billed next month)
     select
         min(month_start) as history_start,
-        cast({{ dbt.dateadd('month', 1, 'max(month_start)') }} as date) as as_of
+        cast(max(month_start) as date) as as_of
     from months_billed
 
 ),
@@ -185,7 +186,7 @@ look_up_mrr as (
         end as start_mrr,
         case
             when not place_spans_in_periods.active_at_end then 0
-            when place_spans_in_periods.period_end >= place_spans_in_periods.as_of then coalesce(last_month.mrr, 0)
+            when place_spans_in_periods.period_end > place_spans_in_periods.as_of then coalesce(last_month.mrr, 0)
             else coalesce(end_month.mrr, 0)
         end as end_mrr
     from place_spans_in_periods

@@ -385,11 +385,16 @@ feature_adoption_rate as (
 
 list_support_contacts as (
 
+    -- a ticket created by a chat hand-off continues that conversation: one contact, counted once
+    -- through the conversation (the rule escalation_rate uses too)
     select
-        ticket_id as contact_id,
-        customer_id,
-        created_at as contacted_at
+        tickets.ticket_id as contact_id,
+        tickets.customer_id,
+        tickets.created_at as contacted_at
     from tickets
+    left join chat_conversations as handed_off_from
+        on tickets.conversation_id = handed_off_from.conversation_id
+    where handed_off_from.conversation_id is null
     union all
     select
         conversation_id as contact_id,

@@ -22,6 +22,7 @@ final as (
         target,
         warn_threshold,
         breach_threshold,
+        threshold_basis,
         playbook,
         cadences,
         segments,

@@ -69,7 +69,12 @@ movements as (
     from scorecard
     inner join definitions
         on scorecard.kpi_id = definitions.kpi_id
-    where scorecard.previous_value is not null
+    where
+        scorecard.previous_value is not null
+        -- channel means the traffic source for web KPIs but the contact channel for support and
+        -- survey KPIs, so legs of one rule are not comparable by channel; unknown is no segment
+        and scorecard.segment_type <> 'channel'
+        and scorecard.segment_value <> 'unknown'
 
 ),
 

@@ -52,6 +52,8 @@ with_periods as (
     select
         kpi_values.*,
         {{ period_end_exclusive('kpi_values.grain', 'kpi_values.period_start') }} as period_end_exclusive,
+        {{ dbt.datediff('kpi_values.period_start', period_end_exclusive('kpi_values.grain', 'kpi_values.period_start'), 'day') }}
+            as period_days,
         {{ previous_period_start('kpi_values.grain', 'kpi_values.period_start') }} as previous_period_start,
         kpi_values.sample_size >= {{ var('min_sample_size') }}
         and kpi_values.value is not null as is_sufficient
@@ -97,6 +99,28 @@ compared as (
 
 ),
 
+grain_thresholds as (
+
+    -- thresholds stated for a month scale with the period's length (f = days / 30.44)
+    select
+        compared.*,
+        {% for threshold in ['warn_threshold', 'breach_threshold'] -%}
+        case definitions.threshold_basis
+            when 'monthly_probability'
+                then 1.0 - power(1.0 - definitions.{{ threshold }}, compared.period_days / 30.44)
+            when 'monthly_survival'
+                then power(definitions.{{ threshold }}, compared.period_days / 30.44)
+            when 'monthly_amount'
+                then definitions.{{ threshold }} * compared.period_days / 30.44
+            else definitions.{{ threshold }}
+        end as {{ threshold }}{{ "," if not loop.last }}
+        {% endfor %}
+    from compared
+    inner join definitions
+        on compared.kpi_id = definitions.kpi_id
+
+),
+
 final as (
 
     select
@@ -128,22 +152,24 @@ final as (
         ) as change_is_significant,
         case
             when not compared.is_sufficient then 'insufficient'
-            when definitions.direction = 'higher_is_better' and compared.value < definitions.breach_threshold
+            when definitions.direction = 'higher_is_better' and compared.value < compared.breach_threshold
                 then 'breach'
-            when definitions.direction = 'higher_is_better' and compared.value < definitions.warn_threshold
+            when definitions.direction = 'higher_is_better' and compared.value < compared.warn_threshold
                 then 'watch'
-            when definitions.direction = 'lower_is_better' and compared.value > definitions.breach_threshold
+            when definitions.direction = 'lower_is_better' and compared.value > compared.breach_threshold
                 then 'breach'
-            when definitions.direction = 'lower_is_better' and compared.value > definitions.warn_threshold
+            when definitions.direction = 'lower_is_better' and compared.value > compared.warn_threshold
                 then 'watch'
             else 'on_track'
         end as status,
+        compared.warn_threshold,
+        compared.breach_threshold,
         definitions.direction,
         definitions.unit,
         definitions.owner,
         definitions.definition_version,
         compared.period_end_exclusive <= data_horizon.as_of_date as is_closed_period
-    from compared
+    from grain_thresholds as compared
     inner join definitions
         on compared.kpi_id = definitions.kpi_id
     cross join data_horizon

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 import pyarrow as pa
 
-from . import ai_outputs, surveys
+from . import ai_outputs, surveys, web
 from . import effects as fx
 from .context import BlockContext
 from .timeline import DAY, FOREVER, HOUR, MINUTE, lognormal_us, sample_times
@@ -175,6 +175,14 @@ def simulate_month(
         },
     )
     ctx.life.touch(cust[ev_owner], ev_t)
+    clicks = np.flatnonzero(clicked)
+    web.click_through_sessions(
+        ctx,
+        ctx.streams.rng("web.email_clicks", m),
+        cust[clicks],
+        click_at[clicks],
+        pa.array(labels, type=pa.string()).take(pa.array(label_idx[clicks])),
+    )
 
     rng_ai = ctx.streams.rng("ai_outputs.email", m)
     ai_rows = np.flatnonzero(is_ai)

@@ -27,7 +27,7 @@ from .ads import campaigns
 from .context import BlockContext
 from .frames import Frame
 from .render import block_ids
-from .timeline import DAY, SECOND, sample_times, to_us
+from .timeline import DAY, MINUTE, SECOND, sample_times, to_us
 
 SESSION_RATE = 0.42
 SEGMENT_FACTOR = np.array([0.8, 1.0, 1.3, 1.5])
@@ -35,6 +35,9 @@ ANON_RATE = 0.045
 RECOMMENDATION_P = 0.6
 SCORE_P = 0.08
 ANON_POOL = 3
+# share of e-mail clicks that land in a tracked web session (channel email)
+CLICK_SESSION_P = 0.7
+EMAIL_CHANNEL = 3
 CHANNEL_P_KNOWN = np.array([0.25, 0.08, 0.07, 0.2, 0.05, 0.35])
 CHANNEL_P_ANON = np.array([0.35, 0.2, 0.15, 0.03, 0.1, 0.17])
 DEVICE_P_KNOWN = np.array([0.6, 0.33, 0.07])
@@ -93,6 +96,38 @@ def _sessions(
     channel = np.where(
         known, rng.choice(6, size=n, p=CHANNEL_P_KNOWN), rng.choice(6, size=n, p=CHANNEL_P_ANON)
     )
+    behaviour = _behaviour(ctx, rng, cust, started)
+
+    ids, ad_channel = campaigns(ctx.ad_campaigns)
+    utm = np.full(n, -1)
+    for ch, code in ((1, 0), (2, 1)):  # paid_search, social sessions -> matching campaigns
+        pool = np.flatnonzero(ad_channel == code)
+        rows = np.flatnonzero(channel == ch)
+        if len(pool):
+            utm[rows] = pool[rng.integers(len(pool), size=len(rows))]
+    email_campaign = f"EM-LC-{ctx.window.month_starts()[month]:%Y%m}"
+    labels = [*ids, email_campaign]
+    utm = np.where(channel == 3, len(ids), utm)
+    utm_text = pa.array(labels, type=pa.string()).take(pa.array(np.maximum(utm, 0), mask=utm < 0))
+    session = ctx.ids.take("WS", n)
+    return {
+        "session_id": session,
+        "customer_id": np.where(known, ctx.customers.gidx[np.maximum(cust, 0)], -1),
+        "anonymous_id": anon_id,
+        "started_at": started,
+        "channel": channel,
+        "utm_campaign": utm_text,
+        **behaviour,
+    }
+
+
+def _behaviour(
+    ctx: BlockContext, rng: np.random.Generator, cust: np.ndarray, started: np.ndarray
+) -> Frame:
+    """What a visitor does in a session: device, landing page, bounce, depth, engagement."""
+    c = ctx.customers
+    known = cust >= 0
+    n = len(cust)
     device = np.where(
         known, rng.choice(3, size=n, p=DEVICE_P_KNOWN), rng.choice(3, size=n, p=DEVICE_P_ANON)
     )
@@ -113,26 +148,8 @@ def _sessions(
     engaged = np.rint(np.where(smb_months, engaged * fx.SMB_ENGAGED_FACTOR, engaged))
     scroll = np.where(bounce, rng.integers(0, 36, size=n), np.rint(30 + 70 * rng.beta(2.0, 1.5, n)))
 
-    ids, ad_channel = campaigns(ctx.ad_campaigns)
-    utm = np.full(n, -1)
-    for ch, code in ((1, 0), (2, 1)):  # paid_search, social sessions -> matching campaigns
-        pool = np.flatnonzero(ad_channel == code)
-        rows = np.flatnonzero(channel == ch)
-        if len(pool):
-            utm[rows] = pool[rng.integers(len(pool), size=len(rows))]
-    email_campaign = f"EM-LC-{ctx.window.month_starts()[month]:%Y%m}"
-    labels = [*ids, email_campaign]
-    utm = np.where(channel == 3, len(ids), utm)
-    utm_text = pa.array(labels, type=pa.string()).take(pa.array(np.maximum(utm, 0), mask=utm < 0))
-    session = ctx.ids.take("WS", n)
     return {
-        "session_id": session,
-        "customer_id": np.where(known, ctx.customers.gidx[np.maximum(cust, 0)], -1),
-        "anonymous_id": anon_id,
-        "started_at": started,
         "device": device,
-        "channel": channel,
-        "utm_campaign": utm_text,
         "landing_page": pa.array(PAGES, type=pa.string()).take(pa.array(page)),
         "pageviews": pageviews.astype(np.int64),
         "scroll_depth_pct": scroll.astype(np.int64),
@@ -142,6 +159,35 @@ def _sessions(
         "_segment": segment,
         "_page": page,
     }
+
+
+def click_through_sessions(
+    ctx: BlockContext,
+    rng: np.random.Generator,
+    cust: np.ndarray,
+    clicked_at: np.ndarray,
+    campaign: pa.Array,
+) -> None:
+    """Web sessions that follow e-mail clicks: channel email, starting 0-10 minutes after the
+    click, tagged with the e-mail's campaign (so qualified click-through can be measured)."""
+    follows = np.flatnonzero(rng.random(len(cust)) < CLICK_SESSION_P)
+    if len(follows) == 0:
+        return
+    cust = cust[follows]
+    started = clicked_at[follows] + (rng.random(len(follows)) * 10 * MINUTE).astype(np.int64)
+    n = len(cust)
+    ctx.out.add(
+        "web_analytics.sessions",
+        {
+            "session_id": ctx.ids.take("WS", n),
+            "customer_id": ctx.customers.gidx[cust],
+            "anonymous_id": anonymous_ids(ctx, cust, rng.integers(ctx.n * ANON_POOL, size=n)),
+            "started_at": started,
+            "channel": np.full(n, EMAIL_CHANNEL),
+            "utm_campaign": campaign.take(pa.array(follows)),
+            **_behaviour(ctx, rng, cust, started),
+        },
+    )
 
 
 def anonymous_ids(ctx: BlockContext, cust: np.ndarray, visitor: np.ndarray) -> pa.Array:
