@@ -93,7 +93,8 @@ lead_conversion_rate as (
         cast(null as boolean) as ai_involved,
         cast(
             case
-                when leads.converted_at is not null
+                when
+                    leads.converted_at is not null
                     and leads.converted_at < {{ dbt.dateadd('day', 30, 'leads.created_at') }}
                     then 1
                 else 0

@@ -20,8 +20,8 @@ find_history as (
     -- complete periods only: from the first billed month to the start of the last billed month,
     -- the last instant whose MRR is known (what a customer pays after it is billed next month)
     select
-        min(month_start) as history_start,
-        cast(max(month_start) as date) as as_of
+        cast(max(month_start) as date) as as_of,
+        min(month_start) as history_start
     from months_billed
 
 ),

@@ -52,8 +52,11 @@ with_periods as (
     select
         kpi_values.*,
         {{ period_end_exclusive('kpi_values.grain', 'kpi_values.period_start') }} as period_end_exclusive,
-        {{ dbt.datediff('kpi_values.period_start', period_end_exclusive('kpi_values.grain', 'kpi_values.period_start'), 'day') }}
-            as period_days,
+        {{ dbt.datediff(
+            'kpi_values.period_start',
+            period_end_exclusive('kpi_values.grain', 'kpi_values.period_start'),
+            'day'
+        ) }} as period_days,
         {{ previous_period_start('kpi_values.grain', 'kpi_values.period_start') }} as previous_period_start,
         kpi_values.sample_size >= {{ var('min_sample_size') }}
         and kpi_values.value is not null as is_sufficient
@@ -101,20 +104,12 @@ compared as (
 
 grain_thresholds as (
 
-    -- thresholds stated for a month scale with the period's length (f = days / 30.44)
     select
         compared.*,
-        {% for threshold in ['warn_threshold', 'breach_threshold'] -%}
-        case definitions.threshold_basis
-            when 'monthly_probability'
-                then 1.0 - power(1.0 - definitions.{{ threshold }}, compared.period_days / 30.44)
-            when 'monthly_survival'
-                then power(definitions.{{ threshold }}, compared.period_days / 30.44)
-            when 'monthly_amount'
-                then definitions.{{ threshold }} * compared.period_days / 30.44
-            else definitions.{{ threshold }}
-        end as {{ threshold }}{{ "," if not loop.last }}
-        {% endfor %}
+        {{ scaled_threshold('definitions.warn_threshold', 'definitions.threshold_basis', 'compared.period_days') }}
+            as warn_threshold,
+        {{ scaled_threshold('definitions.breach_threshold', 'definitions.threshold_basis', 'compared.period_days') }}
+            as breach_threshold
     from compared
     inner join definitions
         on compared.kpi_id = definitions.kpi_id
