@@ -32,19 +32,19 @@ first_response_time_median as (
 
 first_response_time_p90 as (
 
-    -- the same units and values as first_response_time_median; the registry aggregates by p90
+    -- the same units and values as first_response_time_median (defined there, once); the registry
+    -- aggregates them by p90
     select
         'first_response_time_p90' as kpi_id,
-        created_at as observed_at,
+        observed_at,
         customer_id,
         channel,
-        cast(null as varchar) as journey_type,
+        journey_type,
         intent,
         ai_involved,
-        1 as denominator,
-        first_response_minutes as numerator
-    from tickets
-    where first_public_response_at is not null
+        denominator,
+        numerator
+    from first_response_time_median
 
 ),
 
@@ -87,19 +87,19 @@ full_resolution_time_median as (
 
 full_resolution_time_p90 as (
 
-    -- the same units and values as full_resolution_time_median; the registry aggregates by p90
+    -- the same units and values as full_resolution_time_median (defined there, once); the registry
+    -- aggregates them by p90
     select
         'full_resolution_time_p90' as kpi_id,
-        last_solved_at as observed_at,
+        observed_at,
         customer_id,
         channel,
-        cast(null as varchar) as journey_type,
+        journey_type,
         intent,
         ai_involved,
-        1 as denominator,
-        full_resolution_minutes as numerator
-    from tickets
-    where is_solved and last_solved_at is not null
+        denominator,
+        numerator
+    from full_resolution_time_median
 
 ),
 
