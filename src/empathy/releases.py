@@ -26,7 +26,7 @@ from empathy.settings import WAREHOUSE_FILE, Settings
 KEEP_RELEASES = 3
 RELEASE_INFO = "release.json"
 # Tables whose history lives across releases: each build starts from the served release's copy.
-CARRIED_TABLES = (("snapshots", "kpi_definitions_history"),)
+CARRIED_TABLES = (("snapshots", "kpi_definitions_history"), ("main", "kpi_review_log"))
 
 
 class RefreshInProgressError(RuntimeError):

@@ -1,8 +1,10 @@
 """Where the project, the raw data, the build files and the serving file live.
 
 Defaults follow the public contract (ARCHITECTURE.md): raw files under ``data/raw`` (override with
-``EMPATHY_RAW_DIR``), the serving file at ``data/serving/warehouse.duckdb``. ``EMPATHY_DATA_DIR``
-moves the whole data folder (tests use it to work in a temporary directory).
+``EMPATHY_RAW_DIR``), the serving file at ``data/serving/warehouse.duckdb``, review packs under
+``reports/<cadence>/<period>/`` (override with ``EMPATHY_REPORTS_DIR``) and the alert outbox at
+``data/alerts/outbox.jsonl``. ``EMPATHY_DATA_DIR`` moves the whole data folder (tests use it to work
+in a temporary directory).
 """
 
 from __future__ import annotations
@@ -33,6 +35,18 @@ class Settings:
     project_dir: Path
     data_dir: Path
     raw_dir: Path
+    reports_dir: Path | None = None
+
+    @property
+    def reports_root(self) -> Path:
+        """Review packs: <reports_root>/<cadence>/<period>/review.html and kpis.csv; by default
+        ``reports/`` beside the data folder (the project's ``reports/``)."""
+        return self.reports_dir or self.data_dir.parent / "reports"
+
+    @property
+    def alerts_dir(self) -> Path:
+        """The alert outbox (outbox.jsonl) and the webhook delivery log (deliveries.jsonl)."""
+        return self.data_dir / "alerts"
 
     @property
     def serving_dir(self) -> Path:
@@ -65,4 +79,8 @@ def load_settings() -> Settings:
     project_dir = find_project_dir()
     data_dir = Path(os.environ.get("EMPATHY_DATA_DIR", project_dir / "data")).resolve()
     raw_dir = Path(os.environ.get("EMPATHY_RAW_DIR", data_dir / "raw")).resolve()
-    return Settings(project_dir=project_dir, data_dir=data_dir, raw_dir=raw_dir)
+    configured_reports = os.environ.get("EMPATHY_REPORTS_DIR")
+    reports_dir = Path(configured_reports).resolve() if configured_reports else None
+    return Settings(
+        project_dir=project_dir, data_dir=data_dir, raw_dir=raw_dir, reports_dir=reports_dir
+    )

@@ -1,0 +1,148 @@
+-- What each review published, and every later restatement of a published value, with its delta.
+-- Append-only: `empathy refresh` carries the log from the served release into each build, so this
+-- model only adds rows. Two kinds of rows are added by a build:
+--   restated:  a value logged earlier (published or restated) that the new build computes
+--              differently (late data), with the value logged before and the delta;
+--   published: when the refresh runs a review (var review_cadence), the values of the closed
+--              period it reviews at the cadence's grain, for the population and every segment.
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    on_schema_change='fail',
+) }}
+
+{%- set cadence = var('review_cadence', none) -%}
+{%- set grains = {'weekly': 'week', 'monthly': 'month', 'quarterly': 'quarter'} -%}
+{%- if cadence is not none and cadence not in grains -%}
+    {{ exceptions.raise_compiler_error(
+        "var review_cadence must be one of weekly, monthly, quarterly; got '" ~ cadence ~ "'"
+    ) }}
+{%- endif %}
+
+with
+
+scorecard as (
+
+    select * from {{ ref('kpi_scorecard') }}
+
+),
+
+build as (
+
+    select
+        cast({{ "'" ~ var('release_id', 'unreleased') ~ "'" }} as varchar) as release_id,
+        cast(current_timestamp as timestamp) as logged_at
+
+),
+
+previously_logged as (
+
+    {% if is_incremental() %}
+        select * from {{ this }}
+        qualify row_number() over (
+            partition by kpi_id, grain, period_start, segment_type, segment_value
+            order by logged_at desc, entry_type asc
+        ) = 1
+    {% else %}
+        -- the first build has no log yet
+        select
+            cast(null as varchar) as kpi_id,
+            cast(null as varchar) as grain,
+            cast(null as date) as period_start,
+            cast(null as varchar) as segment_type,
+            cast(null as varchar) as segment_value,
+            cast(null as double) as value
+        where false
+    {% endif %}
+
+),
+
+find_restatements as (
+
+    select
+        cast(null as varchar) as review_id,
+        cast(null as varchar) as cadence,
+        cast(null as date) as review_period_start,
+        build.release_id,
+        build.logged_at,
+        'restated' as entry_type,
+        scorecard.kpi_id,
+        scorecard.grain,
+        scorecard.period_start,
+        scorecard.segment_type,
+        scorecard.segment_value,
+        scorecard.value,
+        scorecard.sample_size,
+        scorecard.status,
+        scorecard.definition_version,
+        previously_logged.value as previous_value,
+        scorecard.value - previously_logged.value as delta
+    from previously_logged
+    inner join scorecard
+        on
+            previously_logged.kpi_id = scorecard.kpi_id
+            and previously_logged.grain = scorecard.grain
+            and previously_logged.period_start = scorecard.period_start
+            and previously_logged.segment_type = scorecard.segment_type
+            and previously_logged.segment_value = scorecard.segment_value
+    cross join build
+    where
+        (previously_logged.value is null) != (scorecard.value is null)
+        or abs(scorecard.value - previously_logged.value)
+        > 1e-9 * greatest(1.0, abs(previously_logged.value))
+
+),
+
+find_reviewed_period as (
+
+    {% if cadence is not none %}
+        -- the latest period of the cadence's grain that closed on or before the as-of date
+        select
+            max(scorecard.period_start) as review_period_start
+        from scorecard
+        where
+            scorecard.grain = '{{ grains[cadence] }}'
+            and scorecard.is_closed_period
+    {% else %}
+        select cast(null as date) as review_period_start
+    {% endif %}
+
+),
+
+list_published as (
+
+    select
+        cast({{ "'" ~ var('review_id', 'unnamed') ~ "'" }} as varchar) as review_id,
+        cast({{ "'" ~ cadence ~ "'" if cadence is not none else 'null' }} as varchar) as cadence,
+        find_reviewed_period.review_period_start,
+        build.release_id,
+        build.logged_at,
+        'published' as entry_type,
+        scorecard.kpi_id,
+        scorecard.grain,
+        scorecard.period_start,
+        scorecard.segment_type,
+        scorecard.segment_value,
+        scorecard.value,
+        scorecard.sample_size,
+        scorecard.status,
+        scorecard.definition_version,
+        cast(null as double) as previous_value,
+        cast(null as double) as delta
+    from scorecard
+    inner join find_reviewed_period
+        on scorecard.period_start = find_reviewed_period.review_period_start
+    cross join build
+    where scorecard.grain = '{{ grains.get(cadence, "none") }}'
+
+),
+
+final as (
+
+    select * from find_restatements
+    union all
+    select * from list_published
+
+)
+
+select * from final
