@@ -1,0 +1,115 @@
+"""Run the quality gates: read the warehouse, validate every suite with GX's pandas data source in
+an ephemeral context (nothing persisted, no progress bars), and report the failures."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import great_expectations as gx
+from great_expectations.core import ExpectationValidationResult
+from great_expectations.data_context import AbstractDataContext
+from great_expectations.data_context.types.base import ProgressBarsConfig
+
+from empathy.quality import data_docs
+from empathy.quality.checks import Check
+from empathy.quality.report import ExpectationFailure, QualityReport
+from empathy.quality.suites import Suite, build_suites
+from empathy.quality.warehouse import read_warehouse
+
+DATASOURCE = "warehouse"
+
+
+def _context() -> AbstractDataContext:
+    context = gx.get_context(mode="ephemeral")
+    context.variables.progress_bars = ProgressBarsConfig(globally=False, metric_calculations=False)
+    data_docs.remove_default_sites(context)
+    return context
+
+
+def _raised(result: ExpectationValidationResult) -> str | None:
+    """The exception message if GX could not evaluate the expectation."""
+    info: dict[str, Any] = dict(result.exception_info or {})
+    entries = [info] if "raised_exception" in info else list(info.values())
+    for entry in entries:
+        if isinstance(entry, dict) and entry.get("raised_exception"):
+            message = str(entry.get("exception_message") or "error").splitlines()[0]
+            return message[:200]
+    return None
+
+
+def _failure(suite: Suite, check: Check, result: ExpectationValidationResult) -> ExpectationFailure:
+    error = _raised(result)
+    observed = (
+        f"could not be evaluated: {error}"
+        if error
+        else check.observed(suite.frame, dict(result.result or {}))
+    )
+    return ExpectationFailure(
+        suite=suite.name,
+        table=check.table,
+        column=check.column,
+        expectation=str(result.expectation_config.type),
+        expected=check.expected,
+        observed=observed,
+    )
+
+
+def _validate(context: AbstractDataContext, suite: Suite) -> tuple[int, list[ExpectationFailure]]:
+    """(expectations evaluated, failures) of one suite."""
+    datasource = context.data_sources.get(DATASOURCE)
+    asset = datasource.add_dataframe_asset(suite.asset)
+    batch = asset.add_batch_definition_whole_dataframe("whole frame")
+    gx_suite = context.suites.add(gx.ExpectationSuite(name=suite.name))
+    by_id: dict[str, Check] = {}
+    for check in suite.checks:
+        added = gx_suite.add_expectation(check.expectation)
+        by_id[str(added.id)] = check
+    definition = context.validation_definitions.add(
+        gx.ValidationDefinition(name=suite.name, data=batch, suite=gx_suite)
+    )
+    results = definition.run(
+        batch_parameters={"dataframe": suite.frame}, result_format=data_docs.RESULT_FORMAT
+    )
+    failures = [
+        _failure(suite, by_id[str(result.expectation_config.id)], result)
+        for result in results.results
+        if not result.success
+    ]
+    return len(results.results), failures
+
+
+def run_quality_gates(
+    warehouse_file: Path,
+    docs_dir: Path | None = None,
+    echo: Callable[[str], None] = print,
+) -> QualityReport:
+    """Validate the warehouse at ``warehouse_file`` (opened read-only, closed before validation).
+
+    With ``docs_dir``, GX Data Docs are built there (``index.html``). ``echo`` receives one progress
+    line per suite and the docs location; the caller prints ``report.summary_lines()``.
+    """
+    started = time.perf_counter()
+    suites = build_suites(read_warehouse(Path(warehouse_file)))
+    context = _context()
+    context.data_sources.add_pandas(DATASOURCE)
+    failures: list[ExpectationFailure] = []
+    evaluated = 0
+    for suite in suites:
+        count, failed = _validate(context, suite)
+        echo(f"  {suite.name}: {count} expectations, {len(failed)} failed")
+        evaluated += count
+        failures.extend(failed)
+    docs_index = None
+    if docs_dir is not None:
+        docs_index = data_docs.build(context, Path(docs_dir))
+        echo(f"  Data Docs: {docs_index}")
+    return QualityReport(
+        suites=[suite.name for suite in suites],
+        evaluated=evaluated,
+        failures=failures,
+        seconds=time.perf_counter() - started,
+        docs_index=docs_index,
+    )
