@@ -7,6 +7,7 @@ from empathy.reviews.components import (
     kpi_cell,
     previous_cell,
     trend_sparkline,
+    value_cell,
     value_with_interval,
 )
 from empathy.reviews.context import PackContext, Section
@@ -99,11 +100,8 @@ def period_changes(ctx: PackContext) -> Section:
         parts.append(empty(f"No KPI reached the minimum sample this {ctx.grain}."))
     if short:
         short_table = table(
-            (Column("KPI"), Column("Layer"), Column("n", numeric=True), Column("Owner")),
-            [
-                (kpi_cell(r.name, r.kpi_id), r.layer, format_count(r.sample_size), r.owner)
-                for r in short
-            ],
+            (Column("KPI · layer"), Column("Value"), Column("Owner")),
+            [(kpi_cell(r.name, r.kpi_id, r.layer), value_cell(r), r.owner) for r in short],
         )
         parts.append(
             element(
