@@ -493,6 +493,40 @@ def test_rewriting_a_period_replaces_the_pack(mini: Path, tmp_path: Path) -> Non
         connection.execute("create table main.writer_was_here as select 1 as one")
 
 
+class RecordingConnection:
+    """Passes every call to a DuckDB connection and records whether it was closed."""
+
+    def __init__(self, connection: duckdb.DuckDBPyConnection) -> None:
+        self.connection = connection
+        self.closed = False
+
+    def close(self) -> None:
+        self.closed = True
+        self.connection.close()
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.connection, name)
+
+
+def test_the_warehouse_is_opened_read_only_and_closed(
+    mini: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    opened: list[tuple[RecordingConnection, dict[str, Any]]] = []
+    real_connect = duckdb.connect
+
+    def connect(database: str, **options: Any) -> RecordingConnection:
+        connection = RecordingConnection(real_connect(database, **options))
+        opened.append((connection, options))
+        return connection
+
+    monkeypatch.setattr("empathy.reviews.packs.duckdb.connect", connect)
+    for cadence in CADENCES:
+        write(mini, cadence, tmp_path / "reports")
+    assert len(opened) == 3
+    assert all(options.get("read_only") is True for _, options in opened)
+    assert all(connection.closed for connection, _ in opened)
+
+
 def test_bad_arguments_are_refused(mini: Path, tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="unknown cadence"):
         write_review_pack(mini, "daily", WEEK, tmp_path, review_id="r")

@@ -113,13 +113,18 @@ def _load_context(
     )
 
 
+def _day(day: date, *, weekday: bool = False) -> str:
+    return f"{day:%a} " * weekday + f"{day.day} {day:%b}"
+
+
 def _period_words(ctx: PackContext) -> str:
     last = ctx.period_end - timedelta(days=1)
     if ctx.grain == "week":
-        return f"Week of {ctx.period_start:%a %-d %b %Y} to {last:%a %-d %b %Y} (UTC)"
+        first, final = _day(ctx.period_start, weekday=True), _day(last, weekday=True)
+        return f"{first} to {final} {last.year} (UTC)"
     if ctx.grain == "month":
         return f"{ctx.period_start:%B %Y} (UTC)"
-    return f"{ctx.period_start:%-d %b} to {last:%-d %b %Y} (UTC)"
+    return f"{_day(ctx.period_start)} to {_day(last)} {last.year} (UTC)"
 
 
 def _versions_text(ctx: PackContext, rows: list[data.ScoreRow]) -> str:
