@@ -16,13 +16,6 @@ SITE_NAME = "empathy_quality"
 RESULT_FORMAT = {"result_format": "SUMMARY", "partial_unexpected_count": 0}
 
 
-def remove_default_sites(context: AbstractDataContext) -> None:
-    """An ephemeral context comes with a site in a temporary folder; nothing should be written
-    there."""
-    for name in list(context.list_data_docs_sites()):
-        context.delete_data_docs_site(name)
-
-
 def add_site(context: AbstractDataContext, docs_dir: Path) -> None:
     context.add_data_docs_site(
         site_name=SITE_NAME,

@@ -11,7 +11,11 @@ from typing import Any
 import great_expectations as gx
 from great_expectations.core import ExpectationValidationResult
 from great_expectations.data_context import AbstractDataContext
-from great_expectations.data_context.types.base import ProgressBarsConfig
+from great_expectations.data_context.types.base import (
+    DataContextConfig,
+    InMemoryStoreBackendDefaults,
+    ProgressBarsConfig,
+)
 
 from empathy.quality import data_docs
 from empathy.quality.checks import Check
@@ -22,10 +26,15 @@ from empathy.quality.warehouse import read_warehouse
 DATASOURCE = "warehouse"
 
 
-def _context() -> AbstractDataContext:
-    context = gx.get_context(mode="ephemeral")
-    context.variables.progress_bars = ProgressBarsConfig(globally=False, metric_calculations=False)
-    data_docs.remove_default_sites(context)
+def new_context() -> AbstractDataContext:
+    """An ephemeral context: stores in memory, no Data Docs site until one is asked for (the
+    default one points into a temporary folder), no progress bars on stderr."""
+    config = DataContextConfig(
+        store_backend_defaults=InMemoryStoreBackendDefaults(init_temp_docs_sites=False),
+        progress_bars=ProgressBarsConfig(globally=False, metric_calculations=False),
+    )
+    context = gx.get_context(mode="ephemeral", project_config=config)
+    context.data_sources.add_pandas(DATASOURCE)
     return context
 
 
@@ -57,8 +66,10 @@ def _failure(suite: Suite, check: Check, result: ExpectationValidationResult) ->
     )
 
 
-def _validate(context: AbstractDataContext, suite: Suite) -> tuple[int, list[ExpectationFailure]]:
-    """(expectations evaluated, failures) of one suite."""
+def validate_suite(
+    context: AbstractDataContext, suite: Suite
+) -> tuple[int, list[ExpectationFailure]]:
+    """Validate one suite's frame in ``context``: (expectations evaluated, failures)."""
     datasource = context.data_sources.get(DATASOURCE)
     asset = datasource.add_dataframe_asset(suite.asset)
     batch = asset.add_batch_definition_whole_dataframe("whole frame")
@@ -93,12 +104,11 @@ def run_quality_gates(
     """
     started = time.perf_counter()
     suites = build_suites(read_warehouse(Path(warehouse_file)))
-    context = _context()
-    context.data_sources.add_pandas(DATASOURCE)
+    context = new_context()
     failures: list[ExpectationFailure] = []
     evaluated = 0
     for suite in suites:
-        count, failed = _validate(context, suite)
+        count, failed = validate_suite(context, suite)
         echo(f"  {suite.name}: {count} expectations, {len(failed)} failed")
         evaluated += count
         failures.extend(failed)

@@ -46,7 +46,7 @@ DEFAULT_QUARANTINE_CEILING = 0.05
 SCORECARD_GRAIN = ["kpi_id", "grain", "period_start", "segment_type", "segment_value"]
 STATUSES_WHEN_SUFFICIENT = ("on_track", "watch", "breach")
 INSUFFICIENT = ("insufficient",)
-CADENCES_PATTERN = r"^(weekly|monthly|quarterly)(\|(weekly|monthly|quarterly))*$"
+CADENCES_PATTERN = r"^(?:weekly|monthly|quarterly)(?:\|(?:weekly|monthly|quarterly))*$"
 
 Mask = Callable[[pd.DataFrame], pd.Series]
 
@@ -61,8 +61,12 @@ class Suite:
     checks: list[Check] = field(default_factory=list)
 
 
+def _label(part: object) -> str:
+    return str(part.date()) if isinstance(part, pd.Timestamp) else str(part)
+
+
 def _labels(frame: pd.DataFrame, *columns: str) -> list[str]:
-    return [" ".join(str(part) for part in row) for row in frame[list(columns)].itertuples(False)]
+    return [" ".join(map(_label, row)) for row in frame[list(columns)].itertuples(False)]
 
 
 def _failing(detail: str, mask_of: Mask, *columns: str) -> Detail:
