@@ -32,6 +32,7 @@ from empathy.reviews.periods import (
     shift_period,
     trailing_periods,
 )
+from empathy.reviews.units import format_change, format_value
 
 WEEK = date(2026, 10, 26)  # 2026-W44
 MONTH = date(2026, 10, 1)
@@ -292,6 +293,18 @@ def test_period_math() -> None:
     assert last_closed_period("monthly", date(2026, 11, 1)) == date(2026, 10, 1)
     assert last_closed_period("quarterly", date(2026, 10, 15)) == date(2026, 7, 1)
     assert last_closed_period("quarterly", date(2027, 1, 1)) == date(2026, 10, 1)
+
+
+def test_values_are_written_in_their_unit() -> None:
+    assert format_value(0.7234, "ratio") == "72.3%"
+    assert format_value(-4.6e-17, "ratio") == "0.0%"  # a Wilson bound just below zero
+    assert format_change(0.039, "ratio") == "+3.9 pp"
+    assert format_change(-2.22, "nps") == "-2.2 pts"
+    assert format_value(48.5, "minutes") == "48.5 min"
+    assert format_value(1274.3, "minutes") == "21.2 h"
+    assert format_change(-200, "minutes") == "-3.3 h"
+    assert format_value(55588.44, "usd") == "$55,588"
+    assert format_value(None, "ratio") == format_change(float("nan"), "ratio") == "\N{EN DASH}"
 
 
 # --- escaping -----------------------------------------------------------------------------------

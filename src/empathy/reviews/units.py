@@ -31,10 +31,10 @@ def _is_number(value: float | None) -> bool:
 
 
 def _minutes(value: float, signed: bool) -> str:
-    sign = "+" if signed and value > 0 else ""
-    if abs(value) >= 120:
-        return f"{sign}{value / 60:,.1f} h"
-    return f"{sign}{value:,.1f} min"
+    hours = abs(value) >= 120
+    shown = round(value / 60 if hours else value, 1)
+    sign = "+" if signed and shown > 0 else "-" if shown < 0 else ""
+    return f"{sign}{abs(shown):,.1f} {'h' if hours else 'min'}"
 
 
 def format_value(value: float | None, unit: str) -> str:
@@ -45,8 +45,8 @@ def format_value(value: float | None, unit: str) -> str:
     if unit == "minutes":
         return _minutes(value, signed=False)
     scale, decimals, prefix, suffix = _VALUE_FORMATS.get(unit, (1.0, 2, "", ""))
-    scaled = value * scale
-    sign = "-" if scaled < 0 else ""
+    scaled = round(value * scale, decimals)
+    sign = "-" if scaled < 0 else ""  # after rounding, so that -1e-17 reads 0.0, not -0.0
     return f"{sign}{prefix}{abs(scaled):,.{decimals}f}{suffix}"
 
 
@@ -58,7 +58,7 @@ def format_change(change: float | None, unit: str) -> str:
     if unit == "minutes":
         return _minutes(change, signed=True)
     scale, decimals, prefix, suffix = _VALUE_FORMATS.get(unit, (1.0, 2, "", ""))
-    scaled = change * scale
+    scaled = round(change * scale, decimals)
     sign = "+" if scaled > 0 else "-" if scaled < 0 else "±"
     suffix = _CHANGE_SUFFIX.get(unit, suffix)
     return f"{sign}{prefix}{abs(scaled):,.{decimals}f}{suffix}"

@@ -19,10 +19,15 @@ ROW_COLUMNS = (
     Column("Value", numeric=True),
     Column("95% interval", numeric=True),
     Column("n", numeric=True),
-    Column("Watch below/above", numeric=True),
-    Column("Breach below/above", numeric=True),
+    Column("Watch threshold", numeric=True),
+    Column("Breach threshold", numeric=True),
     Column("Change", numeric=True),
 )
+PLURALS = {"breach": "breaches", "watch": "watches"}
+
+
+def counted(count: int, status: str) -> str:
+    return f"{count} {status if count == 1 else PLURALS.get(status, status)}"
 
 
 def _segment_order(row: ScoreRow) -> tuple[int, str, str]:
@@ -58,7 +63,7 @@ def _status_section(ctx: PackContext, status: str, key: str, title: str) -> Sect
     blocks = []
     for owner, kpis in _group(rows).items():
         count = sum(len(found) for found in kpis.values())
-        parts: list[Markup] = [element("h3", f"{owner} ({count} {status})")]
+        parts: list[Markup] = [element("h3", f"{owner} ({counted(count, status)})")]
         for kpi_id, found in kpis.items():
             first = found[0]
             body = [
@@ -73,13 +78,14 @@ def _status_section(ctx: PackContext, status: str, key: str, title: str) -> Sect
                 )
                 for row in found
             ]
-            parts.append(element("h4", kpi_cell(first.name, kpi_id)))
+            direction = first.direction.replace("_", " ")
+            parts.append(element("h4", kpi_cell(first.name, kpi_id, direction)))
             parts.append(_playbook(ctx.playbook(kpi_id)))
             parts.append(table(ROW_COLUMNS, body))
         blocks.append(element("section", *parts, class_="owner"))
     population = sum(row.is_population for row in rows)
     summary = note(
-        f"{len(rows)} {status} value(s): {population} for the whole population, "
+        f"{counted(len(rows), status)}: {population} for the whole population, "
         f"{len(rows) - population} in segments; grouped by owner, each KPI with its playbook."
     )
     return Section(key=key, title=title, body=fragment(summary, *blocks), rows=tuple(rows))
