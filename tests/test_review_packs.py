@@ -602,14 +602,23 @@ def test_restatements_since_the_previous_review_show_their_delta(
 
 def test_restated_value_below_the_minimum_sample_is_not_shown(mini: Path, tmp_path: Path) -> None:
     add_review_log(mini, [
+        # restated to a value below the minimum sample
         (None, None, datetime(2026, 10, 25, 6), "restated", "nps", "week", date(2026, 10, 12),
          HIDDEN_VALUE, 12, 40.0),
+        # published below the minimum sample, later restated above it
+        (None, None, datetime(2026, 10, 20, 6), "restated", "csat_pct", "week",
+         date(2026, 10, 5), HIDDEN_LOW, 11, 0.7),
+        (None, None, datetime(2026, 10, 26, 6), "restated", "csat_pct", "week",
+         date(2026, 10, 5), 0.8, 240, HIDDEN_LOW),
     ])  # fmt: skip
     pack = write(mini, "weekly", tmp_path / "reports")
     restated = text(section(pack.html_path.read_text(encoding="utf-8"), "restatements"))
     assert "ever (no earlier weekly review is logged)" in restated
-    assert "insufficient (n = 12)" in restated
-    assert f"{HIDDEN_VALUE:.1f}" not in restated
+    no_delta = "\N{EN DASH}"
+    assert f"nps 2026-W42 (week) population 40.0 insufficient (n = 12) {no_delta}" in restated
+    assert f"2026-W41 (week) population insufficient (n = 11) 80.0% {no_delta}" in restated
+    for hidden in (HIDDEN_VALUE, HIDDEN_LOW):
+        assert f"{hidden:.1f}" not in restated
 
 
 def test_without_a_review_log_the_pack_says_so(mini: Path, tmp_path: Path) -> None:

@@ -436,11 +436,8 @@ def read_restatements(
     rows = _records(
         connection,
         """
-        with log as (
+        with restated as (
             select * from main.kpi_review_log
-        ),
-        restated as (
-            select * from log
             where entry_type = 'restated' and (? is null or logged_at > ?)
         )
         select
@@ -456,21 +453,18 @@ def read_restatements(
             restated.status,
             restated.definition_version,
             restated.previous_value,
-            (
-                select earlier.sample_size
-                from log as earlier
-                where
-                    earlier.kpi_id = restated.kpi_id
-                    and earlier.grain = restated.grain
-                    and earlier.period_start = restated.period_start
-                    and earlier.segment_type = restated.segment_type
-                    and earlier.segment_value = restated.segment_value
-                    and earlier.logged_at < restated.logged_at
-                order by earlier.logged_at desc
-                limit 1
-            ) as previous_sample_size,
+            -- the sample of the entry this one restates: the latest logged before it
+            earlier.sample_size as previous_sample_size,
             restated.delta
         from restated
+        asof left join main.kpi_review_log as earlier
+            on
+                restated.kpi_id = earlier.kpi_id
+                and restated.grain = earlier.grain
+                and restated.period_start = earlier.period_start
+                and restated.segment_type = earlier.segment_type
+                and restated.segment_value = earlier.segment_value
+                and restated.logged_at > earlier.logged_at
         order by
             case when restated.segment_type = 'all' then 0 else 1 end,
             restated.logged_at desc, restated.kpi_id, restated.grain, restated.period_start,
