@@ -11,8 +11,10 @@ SEED ?= 42
 RAW_DIR := $(or $(EMPATHY_RAW_DIR),data/raw)
 # dbt needs a key to render the staging models it lints; this one never hashes real data.
 LINT_ENV := EMPATHY_PII_KEY=lint-only-key
+# Dagster's instance folder: run history, schedule state, and dagster.yaml (one writer at a time).
+DAGSTER_HOME := $(CURDIR)/orchestration/dagster_home
 
-.PHONY: help install run demo-data refresh test lint pytest clean lock
+.PHONY: help install run demo-data refresh dagster browser test lint pytest clean lock
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -25,13 +27,13 @@ $(INSTALLED): pyproject.toml requirements/constraints.txt
 
 install: $(INSTALLED) ## create .venv and install the project (pinned)
 
-run: $(INSTALLED) ## set up, generate demo data (if $(RAW_DIR) is missing) and refresh the warehouse
+run: $(INSTALLED) ## set up, generate demo data (if missing), refresh and write the weekly review pack
 	@if [ -d "$(RAW_DIR)" ]; then \
 		echo "==> Using the raw data in $(RAW_DIR) (make demo-data regenerates the demo set)"; \
 	else \
 		$(BIN)/empathy generate --scale $(SCALE) --seed $(SEED) --out $(RAW_DIR); \
 	fi
-	$(BIN)/empathy refresh
+	$(BIN)/empathy refresh --cadence weekly
 
 demo-data: $(INSTALLED) ## (re)generate the demo raw data: make demo-data SCALE=medium SEED=7
 	$(BIN)/empathy generate --scale $(SCALE) --seed $(SEED) --out $(RAW_DIR)
@@ -39,7 +41,22 @@ demo-data: $(INSTALLED) ## (re)generate the demo raw data: make demo-data SCALE=
 refresh: $(INSTALLED) ## build, audit and publish from the current raw data
 	$(BIN)/empathy refresh
 
-test: $(INSTALLED) lint pytest ## every check: ruff, sqlfluff, then pytest (which runs dbt build and its tests)
+dagster: $(INSTALLED) ## Dagster UI on http://127.0.0.1:3000: asset graph, checks, cadence schedules
+	@mkdir -p $(DAGSTER_HOME)
+	DAGSTER_HOME=$(DAGSTER_HOME) $(BIN)/dagster dev --host 127.0.0.1 --port 3000
+
+browser: ## headless Chromium (Debian package) for the review-pack rendering tests
+	@if command -v chromium >/dev/null 2>&1; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+		echo "==> Installing Chromium (Debian package) for the review-pack tests"; \
+		apt-get install -y -qq chromium >/dev/null 2>&1 \
+			|| { apt-get update -qq && apt-get install -y -qq chromium >/dev/null; }; \
+	else \
+		echo "Chromium is missing: install the chromium package (sudo apt-get install chromium)" >&2; \
+		exit 1; \
+	fi
+
+test: $(INSTALLED) browser lint pytest ## every check: ruff, sqlfluff, then pytest (dbt build, GX, Dagster, packs)
 
 lint: $(INSTALLED) ## ruff (Python) and sqlfluff (SQL, dbt templater on an in-memory target)
 	$(BIN)/ruff check src tests orchestration

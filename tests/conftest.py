@@ -95,6 +95,10 @@ class Built:
         return self.workspace.serving_file
 
     @property
+    def reports_dir(self) -> Path:
+        return self.workspace.data_dir.parent / "reports"
+
+    @property
     def manifest(self) -> Path:
         (release,) = sorted(self.workspace.settings.releases_dir.iterdir())
         return release / "target" / "manifest.json"
@@ -102,13 +106,14 @@ class Built:
 
 @pytest.fixture(scope="session")
 def built(tmp_path_factory: pytest.TempPathFactory, small_raw: Path) -> Built:
-    """One warehouse refreshed end to end (`empathy refresh`) from the small demo data plus the
-    hand-written quarantine fixtures."""
+    """One warehouse refreshed end to end with the weekly review (`empathy refresh --cadence
+    weekly`) from the small demo data plus the hand-written quarantine fixtures; its review pack
+    is under `built.reports_dir`."""
     from quarantine_cases import add_fixture_rows
 
     workspace = make_workspace(tmp_path_factory.mktemp("built"), small_raw)
     add_fixture_rows(workspace.raw_dir)
-    result = workspace.run("refresh")
+    result = workspace.run("refresh", "--cadence", "weekly")
     assert result.returncode == 0, f"refresh failed:\n{result.stdout}\n{result.stderr}"
     return Built(workspace, result.stdout)
 

@@ -6,6 +6,7 @@ import argparse
 import sys
 import time
 from collections.abc import Sequence
+from datetime import date
 from pathlib import Path
 
 from empathy import __version__
@@ -20,6 +21,14 @@ from empathy.releases import (
 from empathy.settings import load_settings
 
 SCALES = ("small", "medium", "large")
+CADENCES = ("weekly", "monthly", "quarterly")
+
+
+def _iso_date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -63,9 +72,32 @@ def build_parser() -> argparse.ArgumentParser:
         help="check raw files, build, audit and publish the warehouse",
         description=(
             "Check the raw files against the raw contract, build every model into a private "
-            "file, run all dbt tests there, and only if everything passes replace "
-            "data/serving/warehouse.duckdb atomically. A failure leaves the serving file as it "
-            "was. Raw files are read from EMPATHY_RAW_DIR (default data/raw)."
+            "file, run all dbt tests and the quality gates (Great Expectations) there, and only "
+            "if everything passes replace data/serving/warehouse.duckdb atomically. A failure "
+            "leaves the serving file as it was. With --cadence, also log the values the review "
+            "publishes (kpi_review_log), write the review pack of the period that closed before "
+            "the as-of date to reports/<cadence>/<period>/ and route breaches and fired "
+            "diagnostics to their owners (data/alerts/outbox.jsonl, and the webhook named by "
+            "EMPATHY_ALERT_WEBHOOK_URL). Raw files are read from EMPATHY_RAW_DIR (default "
+            "data/raw); packs go to EMPATHY_REPORTS_DIR (default reports)."
+        ),
+        epilog=(
+            "Exit codes: 0 published, 1 audit failed (nothing published), 2 raw files break "
+            "the contract, 75 another refresh holds the lock."
+        ),
+    )
+    refresh.add_argument(
+        "--cadence",
+        choices=CADENCES,
+        help="run that cadence's review after publishing: weekly (ISO week), monthly, quarterly",
+    )
+    refresh.add_argument(
+        "--as-of",
+        type=_iso_date,
+        metavar="DATE",
+        help=(
+            "YYYY-MM-DD: periods ending on or before this date are closed; the review covers "
+            "the latest of them (default: the day after the latest observation in the data)"
         ),
     )
     refresh.add_argument(
@@ -119,14 +151,24 @@ def _generate(args: argparse.Namespace) -> int:
 
 
 def _refresh(args: argparse.Namespace) -> int:
+    from empathy.cadences import NoClosedPeriodError
     from empathy.refresh import AuditFailedError, refresh
 
     settings = load_settings()
     try:
-        refresh(settings, echo=lambda line: print(line, flush=True), verbose=args.verbose)
+        refresh(
+            settings,
+            echo=lambda line: print(line, flush=True),
+            verbose=args.verbose,
+            cadence=args.cadence,
+            as_of=args.as_of,
+        )
     except RawContractError as error:
         print(f"error: {error}\nNothing was published.", file=sys.stderr)
         return 2
+    except NoClosedPeriodError as error:
+        print(f"error: {error}\nNothing was published.", file=sys.stderr)
+        return 1
     except (AuditFailedError, ServedReleaseUnreadableError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 1

@@ -1,27 +1,37 @@
-"""`empathy refresh`: check the raw files, build, audit, publish.
+"""`empathy refresh`: check the raw files, build, audit, publish, and run a review.
 
 1. lock the data folder (one writer at a time);
 2. check every raw file against the raw contract (names the file and the problem);
-3. ``dbt build`` into a private build file: models, seeds, data tests and unit tests;
-4. audit: any failed model or test stops here, and the serving file is untouched;
-5. publish: stamp the release, move it to the releases and swap the serving file atomically.
+3. ``dbt build`` into a private build file: models, seeds, data tests and unit tests; the build
+   also appends to ``kpi_review_log`` (restatements, and what the review publishes);
+4. audit: any failed model or dbt test, or any failed quality-gate expectation (Great
+   Expectations), stops here and the serving file is untouched;
+5. publish: stamp the release, move it to the releases and swap the serving file atomically;
+6. review (with ``--cadence``): write the review pack of the period that closed before the as-of
+   date and route its breaches and diagnostics to their owners.
+
+Each step is a function of its own; the Dagster definitions in ``orchestration/`` call the same
+functions, so there is one code path with two ways to start it.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import secrets
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import duckdb
 
 from empathy import __version__
+from empathy.cadences import CADENCE_GRAINS, check_review
 from empathy.dbt_invocation import DbtResult, run_dbt
 from empathy.pii import KEY_VARIABLE
+from empathy.quality import QualityReport, run_quality_gates
 from empathy.raw_contract import check_raw_files, load_contract
 from empathy.releases import (
     carry_forward_state,
@@ -34,6 +44,8 @@ from empathy.releases import (
 from empathy.settings import WAREHOUSE_FILE, Settings
 
 Echo = Callable[[str], None]
+QUALITY_REPORT = "quality_report.json"
+DATA_DOCS = "data_docs"
 _SHOWN_STATUSES = (" OK created", "ERROR", " FAIL ", " WARN ", " SKIP ")
 
 
@@ -45,6 +57,39 @@ class AuditFailedError(RuntimeError):
         self.result = result
 
 
+@dataclass(frozen=True)
+class Build:
+    """One release being built: where its private file is, and what dbt is told."""
+
+    settings: Settings
+    release_id: str
+    build_dir: Path
+    cadence: str | None
+    as_of: date | None
+    env: dict[str, str]
+
+    @property
+    def build_file(self) -> Path:
+        return self.build_dir / WAREHOUSE_FILE
+
+    @property
+    def review_id(self) -> str | None:
+        return f"{self.cadence}-{self.release_id}" if self.cadence else None
+
+    @property
+    def dbt_vars(self) -> dict[str, str]:
+        values = {"release_id": self.release_id}
+        if self.as_of:
+            values["as_of"] = self.as_of.isoformat()
+        if self.cadence and self.review_id:
+            values["review_cadence"] = self.cadence
+            values["review_id"] = self.review_id
+        return values
+
+    def dbt_build_args(self) -> list[str]:
+        return ["build", "--no-use-colors", "--vars", json.dumps(self.dbt_vars)]
+
+
 @dataclass
 class RefreshOutcome:
     release_id: str
@@ -52,19 +97,84 @@ class RefreshOutcome:
     seconds: dict[str, float] = field(default_factory=dict)
     raw_rows: int = 0
     dbt_counts: dict[str, int] = field(default_factory=dict)
+    quality: QualityReport | None = None
+    review: object | None = None
 
 
-def refresh(settings: Settings, echo: Echo = print, verbose: bool = False) -> RefreshOutcome:
+def refresh(
+    settings: Settings,
+    echo: Echo = print,
+    verbose: bool = False,
+    cadence: str | None = None,
+    as_of: date | None = None,
+) -> RefreshOutcome:
+    if cadence is not None and cadence not in CADENCE_GRAINS:
+        raise ValueError(f"cadence must be one of {', '.join(CADENCE_GRAINS)}; got {cadence!r}")
     with refresh_lock(settings):
-        return _refresh_locked(settings, echo, verbose)
+        return _refresh_locked(settings, echo, verbose, cadence, as_of)
 
 
-def _refresh_locked(settings: Settings, echo: Echo, verbose: bool) -> RefreshOutcome:
-    release_id = new_release_id()
+def _refresh_locked(
+    settings: Settings, echo: Echo, verbose: bool, cadence: str | None, as_of: date | None
+) -> RefreshOutcome:
+    steps = 5 if cadence else 4
     timings: dict[str, float] = {}
     started = time.perf_counter()
 
-    echo(f"[1/4] Checking raw files in {settings.raw_dir} against the raw contract")
+    echo(f"[1/{steps}] Checking raw files in {settings.raw_dir} against the raw contract")
+    raw_rows = check_raw(settings, echo, verbose)
+    timings["check"] = time.perf_counter() - started
+
+    build = start_build(settings, echo, cadence=cadence, as_of=as_of)
+    echo(
+        f"[2/{steps}] Building and testing release {build.release_id} in a private file "
+        f"({build.build_file})"
+    )
+    step = time.perf_counter()
+    result = run_dbt(
+        build.dbt_build_args(),
+        project_dir=settings.project_dir,
+        artifacts_dir=build.build_dir,
+        env=build.env,
+        echo=(echo if verbose else _progress_filter(echo)),
+    )
+    timings["build"] = time.perf_counter() - step
+
+    echo(f"[3/{steps}] Audit")
+    step = time.perf_counter()
+    if not result.ok:
+        raise AuditFailedError(_failure_report(result, settings), result)
+    counts = ", ".join(f"{n} {status}" for status, n in sorted(result.counts.items()))
+    echo(f"  dbt build: {counts}")
+    quality = audit_quality(build, echo)
+    if cadence:
+        period_start, published = check_review(build)
+        echo(f"  {cadence} review of the period starting {period_start}: {published:,} values")
+    timings["audit"] = time.perf_counter() - step
+
+    echo(f"[4/{steps}] Publishing")
+    step = time.perf_counter()
+    publish_build(build, raw_rows, result.counts, quality)
+    timings["publish"] = time.perf_counter() - step
+    echo(f"  published {settings.serving_file} (release {build.release_id})")
+
+    outcome = RefreshOutcome(
+        build.release_id, settings.serving_file, timings, raw_rows, result.counts, quality
+    )
+    if cadence:
+        from empathy.cadences import run_review
+
+        echo(f"[5/{steps}] {cadence.capitalize()} review")
+        step = time.perf_counter()
+        outcome.review = run_review(settings, build, echo)
+        timings["review"] = time.perf_counter() - step
+    timings["total"] = time.perf_counter() - started
+    echo(f"Done in {timings['total']:.1f} s.")
+    return outcome
+
+
+def check_raw(settings: Settings, echo: Echo, verbose: bool = False) -> int:
+    """Check every raw file against the raw contract; returns the number of raw rows."""
     tables = load_contract(settings.project_dir)
     reports = check_raw_files(settings.raw_dir, tables, progress=echo if verbose else None)
     for report in reports:
@@ -72,53 +182,70 @@ def _refresh_locked(settings: Settings, echo: Echo, verbose: bool) -> RefreshOut
             echo(f"  warning: {warning}")
     raw_rows = sum(report.rows for report in reports)
     echo(f"  {len(reports)} tables, {raw_rows:,} raw rows: files meet the contract")
-    timings["check"] = time.perf_counter() - started
+    return raw_rows
 
+
+def start_build(
+    settings: Settings,
+    echo: Echo,
+    cadence: str | None = None,
+    as_of: date | None = None,
+    release_id: str | None = None,
+) -> Build:
+    """A fresh private build folder, with the history tables of the served release carried in."""
+    release_id = release_id or new_release_id()
     build_dir = prepare_build_dir(settings, release_id)
-    build_file = build_dir / WAREHOUSE_FILE
-    carried = carry_forward_state(settings, build_file)
+    carried = carry_forward_state(settings, build_dir / WAREHOUSE_FILE)
     if carried:
         echo(f"  carried history from the served release: {', '.join(carried)}")
     env = {
         "EMPATHY_RAW_DIR": str(settings.raw_dir),
-        "EMPATHY_BUILD_PATH": str(build_file),
+        "EMPATHY_BUILD_PATH": str(build_dir / WAREHOUSE_FILE),
         KEY_VARIABLE: pii_key(settings, echo),
     }
+    return Build(settings, release_id, build_dir, cadence, as_of, env)
 
-    echo(f"[2/4] Building and testing release {release_id} in a private file ({build_file})")
-    step = time.perf_counter()
-    result = run_dbt(
-        ["build", "--no-use-colors"],
-        project_dir=settings.project_dir,
-        artifacts_dir=build_dir,
-        env=env,
-        echo=(echo if verbose else _progress_filter(echo)),
-    )
-    timings["build"] = time.perf_counter() - step
 
-    echo("[3/4] Audit")
-    if not result.ok:
-        raise AuditFailedError(_failure_report(result, settings), result)
-    counts = ", ".join(f"{n} {status}" for status, n in sorted(result.counts.items()))
-    echo(f"  dbt build: {counts}")
+def audit_quality(build: Build, echo: Echo) -> QualityReport:
+    """Run the quality gates on the build file; raise AuditFailedError when one fails.
 
-    echo("[4/4] Publishing")
-    step = time.perf_counter()
+    The report is kept beside the build (quality_report.json) with the Data Docs (data_docs/).
+    """
+    docs_dir = build.build_dir / DATA_DOCS
+    report = run_quality_gates(build.build_file, docs_dir=docs_dir, echo=echo)
+    (build.build_dir / QUALITY_REPORT).write_text(json.dumps(report.to_dict(), indent=2) + "\n")
+    if not report.success:
+        lines = [
+            "Audit failed: quality gates (Great Expectations) did not pass; nothing was "
+            f"published and {build.settings.serving_file} is unchanged.",
+            *(f"  {line}" for line in report.summary_lines()),
+            f"  Report: {build.build_dir / QUALITY_REPORT}; Data Docs: {docs_dir / 'index.html'}",
+        ]
+        raise AuditFailedError("\n".join(lines))
+    echo(f"  quality gates: {report.evaluated} expectations in {len(report.suites)} suites passed")
+    return report
+
+
+def publish_build(
+    build: Build, raw_rows: int, dbt_counts: dict[str, int], quality: QualityReport | None
+) -> None:
+    """Stamp the release into its file, seal it and swap the serving file atomically."""
     info: dict[str, object] = {
-        "release_id": release_id,
+        "release_id": build.release_id,
         "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "empathy_version": __version__,
-        "raw_dir": str(settings.raw_dir),
+        "raw_dir": str(build.settings.raw_dir),
         "raw_rows": raw_rows,
-        "dbt": result.counts,
+        "dbt": dbt_counts,
+        "quality_gates": {"evaluated": quality.evaluated, "passed": quality.success}
+        if quality
+        else None,
+        "as_of": build.as_of.isoformat() if build.as_of else None,
+        "review_id": build.review_id,
     }
-    _stamp(build_file, info)
-    seal(build_file)
-    publish(settings, build_dir, release_id, info)
-    timings["publish"] = time.perf_counter() - step
-    timings["total"] = time.perf_counter() - started
-    echo(f"  published {settings.serving_file} (release {release_id}) in {timings['total']:.1f} s")
-    return RefreshOutcome(release_id, settings.serving_file, timings, raw_rows, result.counts)
+    _stamp(build.build_file, info)
+    seal(build.build_file)
+    publish(build.settings, build.build_dir, build.release_id, info)
 
 
 def pii_key(settings: Settings, echo: Echo) -> str:

@@ -1,0 +1,95 @@
+"""kpi_review_log end to end: a weekly review logs what it published; late data restates a
+published value, the restatement appears with its delta in the log and in the next pack."""
+
+from __future__ import annotations
+
+import csv
+import re
+import shutil
+from datetime import date, timedelta
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from conftest import Built, Workspace
+
+pytestmark = pytest.mark.slow
+
+
+def _add_late_csat_answers(raw_dir: Path, week: date, count: int = 40) -> int:
+    """Late-arriving CSAT answers for a week that was already reviewed, all scoring 1."""
+    folder = raw_dir / "surveys" / "responses"
+    late = []
+    for part in sorted(folder.glob("part-*.csv")):
+        with part.open(newline="", encoding="utf-8") as handle:
+            reader = csv.DictReader(handle)
+            columns = reader.fieldnames
+            for row in reader:
+                answered = row["answered_at"][:10]
+                if row["survey_type"] == "csat" and row["score"] and answered:
+                    day = date.fromisoformat(answered)
+                    if week + timedelta(days=1) <= day <= week + timedelta(days=5):
+                        late.append(row)
+        if len(late) >= count:
+            break
+    assert columns and len(late) >= count
+    with (folder / "part-77777.csv").open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=columns, quoting=csv.QUOTE_ALL)
+        writer.writeheader()
+        for number, row in enumerate(late[:count]):
+            writer.writerow({**row, "response_id": f"SRLATE{number:06d}", "score": "1"})
+    return count
+
+
+def test_the_review_logs_what_it_published(built: Built) -> None:
+    connection = duckdb.connect(str(built.serving_file), read_only=True)
+    (reviews, period, values, kpis, versions, segments) = connection.execute(
+        "select count(distinct review_id), max(review_period_start), count(*), "
+        "count(distinct kpi_id), count(distinct definition_version), count(distinct segment_type) "
+        "from kpi_review_log where entry_type = 'published' and cadence = 'weekly'"
+    ).fetchone()
+    scorecard = connection.execute(
+        "select count(*) from kpi_scorecard where grain = 'week' and period_start = ?", [period]
+    ).fetchone()[0]
+    connection.close()
+    assert reviews == 1 and period.isoweekday() == 1
+    assert values == scorecard > 0 and kpis > 50 and segments > 5 and versions >= 1
+
+
+def test_late_data_restates_a_published_value_and_the_next_pack_shows_it(
+    built: Built, tmp_path: Path
+) -> None:
+    workspace = Workspace(tmp_path / "data")
+    shutil.copytree(built.workspace.data_dir, workspace.data_dir)
+    connection = duckdb.connect(str(workspace.serving_file), read_only=True)
+    week, before = connection.execute(
+        "select review_period_start, value from kpi_review_log where entry_type = 'published' "
+        "and kpi_id = 'csat_pct' and segment_type = 'all'"
+    ).fetchone()
+    connection.close()
+    _add_late_csat_answers(workspace.raw_dir, week)
+
+    result = workspace.run("refresh", "--cadence", "weekly", "--as-of", str(week + timedelta(7)))
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    connection = duckdb.connect(str(workspace.serving_file), read_only=True)
+    restated = connection.execute(
+        "select value, previous_value, delta, definition_version from kpi_review_log "
+        "where entry_type = 'restated' and kpi_id = 'csat_pct' and grain = 'week' "
+        "and period_start = ? and segment_type = 'all'",
+        [week],
+    ).fetchall()
+    published = connection.execute(
+        "select count(distinct review_id) from kpi_review_log where cadence = 'weekly'"
+    ).fetchone()[0]
+    connection.close()
+    assert len(restated) == 1
+    value, previous, delta, version = restated[0]
+    assert previous == pytest.approx(before) and value < before
+    assert delta == pytest.approx(value - before) and version >= 1
+    assert published == 2  # the first review is kept; the log only grows
+    shown = re.search(r"(\d+) restatements shown", result.stdout)
+    assert shown and int(shown.group(1)) >= 1, result.stdout
+    pack = next((tmp_path / "reports" / "weekly").glob("*/review.html")).read_text()
+    assert "CSAT (top-2-box)" in pack
