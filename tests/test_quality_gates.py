@@ -569,3 +569,14 @@ def test_failing_values_are_not_copied_into_results_or_docs(tmp_path: Path) -> N
     everything += "".join(text_files(tmp_path).values())
     assert "index.html" in {path.name for path in tmp_path.iterdir()}
     assert "@example.org" not in everything and "CUST-SECRET" not in everything
+
+
+def test_an_expectation_that_cannot_be_evaluated_is_a_failure() -> None:
+    frame = pd.DataFrame({"other": [1, 2]})
+    suite = Suite("odd", "odd", frame, [between("odd", "score", 0, 1, description="d")])
+    count, failures = validate_suite(new_context(), suite)
+
+    assert count == 1
+    (failure,) = failures
+    assert (failure.table, failure.column) == ("odd", "score")
+    assert failure.observed.startswith("could not be evaluated: ")

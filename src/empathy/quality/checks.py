@@ -46,6 +46,9 @@ class Scope:
 
 @dataclass(frozen=True)
 class Check:
+    """One expectation of a suite: the warehouse ``table`` (and ``column``) its failure is reported
+    against, ``expected`` in words, and ``detail`` to measure a failure on the scoped frame."""
+
     expectation: gxe.Expectation
     table: str
     column: str | None
