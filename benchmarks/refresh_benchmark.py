@@ -1,6 +1,11 @@
 """Benchmark: generation and `empathy refresh` time and peak memory per scale.
 
     .venv/bin/python benchmarks/refresh_benchmark.py --scales small medium --repeat 3
+    .venv/bin/python benchmarks/refresh_benchmark.py --cadences weekly monthly quarterly
+
+With --cadences, each round also runs `empathy refresh --cadence <c>` for each cadence (the
+refresh, the audit, the publish, the review log, the pack and the alerts), interleaved with the
+plain refresh so that the figures are measured side by side.
 
 Each run is a fresh process measured side by side in one session; the machine is shared and noisy,
 so the report gives medians (and the spread) rather than single timings. Peak memory is the
@@ -34,9 +39,14 @@ def measure(command: list[str], env: dict[str, str]) -> tuple[float, float]:
     return seconds, max(after, before) / 1024
 
 
-def run_scale(scale: str, repeat: int, workdir: Path) -> dict[str, object]:
+def run_scale(scale: str, repeat: int, workdir: Path, cadences: list[str]) -> dict[str, object]:
     data = workdir / scale
-    env = {**os.environ, "EMPATHY_DATA_DIR": str(data), "EMPATHY_PII_KEY": "benchmark"}
+    env = {
+        **os.environ,
+        "EMPATHY_DATA_DIR": str(data),
+        "EMPATHY_PII_KEY": "benchmark",
+        "EMPATHY_REPORTS_DIR": str(data / "reports"),
+    }
     generation, refresh = [], []
     peak_generate = peak_refresh = 0.0
     for _ in range(repeat):
@@ -45,10 +55,15 @@ def run_scale(scale: str, repeat: int, workdir: Path) -> dict[str, object]:
         )
         generation.append(seconds)
         peak_generate = max(peak_generate, peak)
+    by_cadence: dict[str, list[float]] = {cadence: [] for cadence in cadences}
     for _ in range(repeat):
         seconds, peak = measure([EMPATHY, "refresh"], env)
         refresh.append(seconds)
         peak_refresh = max(peak_refresh, peak)
+        for cadence in cadences:
+            seconds, peak = measure([EMPATHY, "refresh", "--cadence", cadence], env)
+            by_cadence[cadence].append(seconds)
+            peak_refresh = max(peak_refresh, peak)
     truth = json.loads((data / "raw" / "_truth.json").read_text())
     return {
         "scale": scale,
@@ -58,6 +73,14 @@ def run_scale(scale: str, repeat: int, workdir: Path) -> dict[str, object]:
         "generate_runs_s": [round(s, 2) for s in generation],
         "refresh_median_s": round(statistics.median(refresh), 2),
         "refresh_runs_s": [round(s, 2) for s in refresh],
+        **{
+            f"refresh_{cadence}_median_s": round(statistics.median(runs), 2)
+            for cadence, runs in by_cadence.items()
+        },
+        **{
+            f"refresh_{cadence}_runs_s": [round(s, 2) for s in runs]
+            for cadence, runs in by_cadence.items()
+        },
         "peak_rss_mb_so_far": round(max(peak_generate, peak_refresh)),
     }
 
@@ -66,10 +89,17 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scales", nargs="+", default=["small", "medium"])
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument(
+        "--cadences",
+        nargs="*",
+        default=[],
+        choices=["weekly", "monthly", "quarterly"],
+        help="also time `empathy refresh --cadence <c>` for these cadences",
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="empathy-bench-") as tmp:
         for scale in args.scales:
-            print(json.dumps(run_scale(scale, args.repeat, Path(tmp))), flush=True)
+            print(json.dumps(run_scale(scale, args.repeat, Path(tmp), args.cadences)), flush=True)
     return 0
 
 

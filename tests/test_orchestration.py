@@ -48,6 +48,12 @@ def test_asset_graph_has_every_model_grouped_with_checks(defs) -> None:  # type:
     checks = {(key.asset_key.path[-1], key.name) for key in graph.asset_check_keys}
     assert ("kpi_scorecard", "great_expectations") in checks
     assert any(name.startswith("unique_combination_kpi_scorecard") for _, name in checks)
+    from empathy_orchestration.releases import GATED_TABLES, quality_gates
+
+    gate_specs = list(quality_gates.check_specs)
+    assert {spec.asset_key.path[-1] for spec in gate_specs} == set(GATED_TABLES)
+    assert all(spec.blocking for spec in gate_specs)  # a failed gate stops the publish
+    assert set(GATED_TABLES) <= set(groups)  # every gated table is a dbt asset of the graph
     dbt_tests = [n for n in manifest["nodes"].values() if n["resource_type"] == "test"]
     assert len(checks) >= len(dbt_tests) * 0.9  # dbt tests attached to one model become checks
 
@@ -77,6 +83,32 @@ def test_a_scheduled_run_reviews_the_period_before_its_day() -> None:
     assert config == {
         "resources": {"warehouse": {"config": {"cadence": "weekly", "as_of": "2026-11-02"}}}
     }
+
+
+def test_publish_refuses_a_build_whose_gates_failed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import dagster as dg
+
+    from empathy.quality import ExpectationFailure, QualityReport
+    from empathy.refresh import Build
+    from empathy.settings import load_settings
+    from empathy_orchestration.releases import serving_warehouse
+    from empathy_orchestration.warehouse import WarehouseWriter
+
+    monkeypatch.setenv("EMPATHY_DATA_DIR", str(tmp_path / "data"))
+    settings = load_settings()
+    build = Build(settings, "r1", tmp_path / "build", None, None, {})
+    failure = ExpectationFailure("s", "kpi_scorecard", "value", "between", "[0, 1]", "1 row")
+    report = QualityReport(suites=["s"], evaluated=1, failures=[failure])
+    # the state an in-process run would hold after its gates failed
+    monkeypatch.setattr(WarehouseWriter, "build", property(lambda self: build))
+    monkeypatch.setattr(WarehouseWriter, "quality", property(lambda self: report))
+    monkeypatch.setattr(WarehouseWriter, "settings", property(lambda self: settings))
+    writer = WarehouseWriter()
+    with pytest.raises(dg.Failure, match="nothing is published"):
+        serving_warehouse(dg.build_asset_context(), writer)
+    assert not settings.serving_file.exists()
 
 
 def test_writing_runs_queue_one_at_a_time() -> None:
@@ -132,8 +164,11 @@ def test_weekly_run_materialises_in_process(
     )
     assert result.success
     checks = result.get_asset_check_evaluations()
-    assert checks and all(check.passed for check in checks)
-    assert any(check.check_name == "great_expectations" for check in checks)
+    failed = [c for c in checks if not c.passed and c.severity == dg.AssetCheckSeverity.ERROR]
+    assert checks and not failed
+    gates = [check for check in checks if check.check_name == "great_expectations"]
+    assert {check.asset_key.path[-1] for check in gates} >= {"kpi_scorecard", "kpi_definitions"}
+    assert all(check.passed for check in gates)
     materialised = {event.asset_key.path[-1] for event in result.get_asset_materialization_events()}
     assert {"kpi_scorecard", "serving_warehouse", "review_pack"} <= materialised
 

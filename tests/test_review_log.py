@@ -4,6 +4,7 @@ published value, the restatement appears with its delta in the log and in the ne
 from __future__ import annotations
 
 import csv
+import itertools
 import re
 import shutil
 from datetime import date, timedelta
@@ -31,13 +32,11 @@ def _add_late_csat_answers(raw_dir: Path, week: date, count: int = 40) -> int:
                     day = date.fromisoformat(answered)
                     if week + timedelta(days=1) <= day <= week + timedelta(days=5):
                         late.append(row)
-        if len(late) >= count:
-            break
-    assert columns and len(late) >= count
+    assert columns and late
     with (folder / "part-77777.csv").open("w", newline="", encoding="utf-8") as handle:
         writer = csv.DictWriter(handle, fieldnames=columns, quoting=csv.QUOTE_ALL)
         writer.writeheader()
-        for number, row in enumerate(late[:count]):
+        for number, row in zip(range(count), itertools.cycle(late), strict=False):
             writer.writerow({**row, "response_id": f"SRLATE{number:06d}", "score": "1"})
     return count
 

@@ -212,7 +212,15 @@ def audit_quality(build: Build, echo: Echo) -> QualityReport:
     The report is kept beside the build (quality_report.json) with the Data Docs (data_docs/).
     """
     docs_dir = build.build_dir / DATA_DOCS
-    report = run_quality_gates(build.build_file, docs_dir=docs_dir, echo=echo)
+    try:
+        report = run_quality_gates(build.build_file, docs_dir=docs_dir, echo=echo)
+    except (duckdb.Error, FileNotFoundError) as error:
+        # a governed table or column the gates validate is missing from the build
+        raise AuditFailedError(
+            "Audit failed: the quality gates could not read the build "
+            f"({str(error).splitlines()[0]}); nothing was published and "
+            f"{build.settings.serving_file} is unchanged."
+        ) from None
     (build.build_dir / QUALITY_REPORT).write_text(json.dumps(report.to_dict(), indent=2) + "\n")
     if not report.success:
         lines = [

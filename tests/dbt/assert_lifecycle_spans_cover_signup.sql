@@ -1,3 +1,6 @@
+-- Dagster attaches the test, as an asset check, to the lifecycle spans it guards.
+{{ config(meta={'dagster': {'ref': {'name': 'int_customer_lifecycle_stages'}}}) }}
+
 -- Fails for every customer whose lifecycle spans overlap, leave a gap, do not start at signup_at or
 -- do not end in exactly one open span; and for every customer without spans.
 with
