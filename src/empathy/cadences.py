@@ -17,13 +17,14 @@ from typing import TYPE_CHECKING
 import duckdb
 
 from empathy.alerts import AlertOutcome, WebhookPolicy, collect_alerts, route_alerts
+from empathy.reviews.periods import GRAIN_BY_CADENCE
 
 if TYPE_CHECKING:
     from empathy.refresh import Build
     from empathy.reviews import ReviewPack
     from empathy.settings import Settings
 
-CADENCE_GRAINS = {"weekly": "week", "monthly": "month", "quarterly": "quarter"}
+CADENCE_GRAINS = GRAIN_BY_CADENCE
 Echo = Callable[[str], None]
 
 

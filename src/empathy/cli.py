@@ -18,10 +18,10 @@ from empathy.releases import (
     rollback,
     serving_release_id,
 )
+from empathy.reviews.periods import CADENCES
 from empathy.settings import load_settings
 
 SCALES = ("small", "medium", "large")
-CADENCES = ("weekly", "monthly", "quarterly")
 
 
 def _iso_date(text: str) -> date:
