@@ -132,9 +132,40 @@ def test_a_failing_webhook_leaves_the_alert_undelivered_and_logged(tmp_path: Pat
     assert hook.requests == 3
     (delivery,) = _lines(tmp_path / "deliveries.jsonl")
     assert delivery == {**delivery, "delivered": False, "attempts": 3, "error": "HTTP 500"}
-    assert any("not delivered after 3 attempts" in message for message in messages)
+    assert any("1 alert(s) not delivered" in message for message in messages)
     # the outbox still holds the alert: nothing is lost when the webhook is down
     assert [line["subject"] for line in _lines(tmp_path / "outbox.jsonl")] == ["a"]
+
+
+def test_alerts_the_webhook_missed_are_posted_by_the_next_run(tmp_path: Path) -> None:
+    alerts = [_alert("a"), _alert("b"), _alert("c")]
+    with _Webhook(failures=100, status=503) as down:
+        first = route_alerts(
+            alerts,
+            tmp_path,
+            echo=lambda _: None,
+            webhook=WebhookPolicy(down.url, attempts=2),
+            sleep=_no_sleep,
+        )
+    # the first alert exhausted its attempts: the webhook is down, the others are not tried
+    assert down.requests == 2 and first.undelivered == [a.alert_id for a in alerts]
+    skipped = [line for line in _lines(tmp_path / "deliveries.jsonl") if line["attempts"] == 0]
+    assert len(skipped) == 2 and all("not attempted" in line["error"] for line in skipped)
+    with _Webhook(failures=0) as up:
+        second = route_alerts(alerts, tmp_path, webhook=WebhookPolicy(up.url), sleep=_no_sleep)
+        third = route_alerts(alerts, tmp_path, webhook=WebhookPolicy(up.url), sleep=_no_sleep)
+    assert (second.raised, second.already_raised, second.delivered) == (0, 3, 3)
+    assert third.delivered == 0 and not third.undelivered  # delivered once, never twice
+    assert [body["subject"] for body in up.received] == ["a", "b", "c"]
+    assert len(_lines(tmp_path / "outbox.jsonl")) == 3
+
+
+def test_a_torn_outbox_line_does_not_stop_the_next_review(tmp_path: Path) -> None:
+    route_alerts([_alert("a")], tmp_path, echo=lambda _: None)
+    with (tmp_path / "outbox.jsonl").open("a") as outbox:
+        outbox.write('{"alert_id": "half-writ')  # a write killed part-way
+    outcome = route_alerts([_alert("a"), _alert("b")], tmp_path, echo=lambda _: None)
+    assert (outcome.raised, outcome.already_raised) == (1, 1)
 
 
 def test_a_refused_alert_is_not_retried(tmp_path: Path) -> None:
@@ -166,6 +197,12 @@ def test_webhook_policy_comes_from_the_environment(monkeypatch: pytest.MonkeyPat
     monkeypatch.setenv("EMPATHY_ALERT_WEBHOOK_URL", "http://127.0.0.1:9/x")
     monkeypatch.setenv("EMPATHY_ALERT_WEBHOOK_ATTEMPTS", "2")
     assert WebhookPolicy.from_environment() == WebhookPolicy("http://127.0.0.1:9/x", attempts=2)
+    monkeypatch.setenv("EMPATHY_ALERT_WEBHOOK_ATTEMPTS", "many")
+    with pytest.raises(ValueError, match="EMPATHY_ALERT_WEBHOOK_ATTEMPTS must be a whole number"):
+        WebhookPolicy.from_environment()
+    monkeypatch.setenv("EMPATHY_ALERT_WEBHOOK_URL", "hooks.example/kpi")
+    with pytest.raises(ValueError, match="must be an http"):
+        WebhookPolicy.from_environment()
 
 
 @pytest.fixture
@@ -178,23 +215,38 @@ def served_copy(built, tmp_path: Path) -> Iterator[Path]:  # type: ignore[no-unt
 
 
 @pytest.mark.slow
-def test_breaches_and_diagnostics_of_the_period_become_alerts(served_copy: Path) -> None:
+@pytest.mark.parametrize("cadence, grain", [("weekly", "week"), ("monthly", "month")])
+def test_breaches_and_diagnostics_of_the_period_become_alerts(
+    served_copy: Path, cadence: str, grain: str
+) -> None:
     import duckdb
 
     connection = duckdb.connect(str(served_copy), read_only=True)
-    week, breaches, owners = connection.execute(
-        "select period_start, count(*), count(distinct owner) from kpi_scorecard "
-        "where grain = 'week' and status = 'breach' group by 1 order by 2 desc limit 1"
+    # the period of this grain with the most breaches and fired rules
+    period, breaches, owners = connection.execute(
+        """
+        select scorecard.period_start, count(*), count(distinct scorecard.owner)
+        from kpi_scorecard as scorecard
+        where scorecard.grain = ? and scorecard.status = 'breach'
+        group by 1
+        order by (select count(*) from kpi_diagnostics as fired
+            where fired.grain = ? and fired.period_start = scorecard.period_start) desc, 2 desc
+        limit 1
+        """,
+        [grain, grain],
     ).fetchone()
     fired = connection.execute(
-        "select count(*) from kpi_diagnostics where grain = 'week' and period_start = ?", [week]
-    ).fetchone()[0]
+        "select owners from kpi_diagnostics where grain = ? and period_start = ?", [grain, period]
+    ).fetchall()
     connection.close()
-    alerts = collect_alerts(served_copy, "weekly", "week", week, "weekly-test")
+    alerts = collect_alerts(served_copy, cadence, grain, period, f"{cadence}-test")
     kinds = [alert.kind for alert in alerts]
     assert kinds.count("kpi_breach") == breaches > 0
-    assert kinds.count("diagnostic") >= fired
+    # one alert per fired rule and owner
+    assert kinds.count("diagnostic") == sum(len(owners.split(", ")) for (owners,) in fired)
+    if grain == "month":
+        assert fired, "the demo data fires diagnostics at month grain"
     assert len({alert.owner for alert in alerts if alert.kind == "kpi_breach"}) == owners
     assert len({alert.alert_id for alert in alerts}) == len(alerts)
     assert all(alert.playbook and alert.message for alert in alerts)
-    assert collect_alerts(served_copy, "weekly", "week", date(2000, 1, 3), "weekly-none") == []
+    assert collect_alerts(served_copy, cadence, grain, date(2000, 1, 3), "none") == []

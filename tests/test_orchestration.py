@@ -106,6 +106,10 @@ def test_publish_refuses_a_build_whose_gates_failed(
     monkeypatch.setattr(WarehouseWriter, "quality", property(lambda self: report))
     monkeypatch.setattr(WarehouseWriter, "settings", property(lambda self: settings))
     writer = WarehouseWriter()
+    monkeypatch.setattr(WarehouseWriter, "complete_build", property(lambda self: False))
+    with pytest.raises(dg.Failure, match="only part of the dbt project"):
+        serving_warehouse(dg.build_asset_context(), writer)
+    monkeypatch.setattr(WarehouseWriter, "complete_build", property(lambda self: True))
     with pytest.raises(dg.Failure, match="nothing is published"):
         serving_warehouse(dg.build_asset_context(), writer)
     assert not settings.serving_file.exists()
@@ -116,6 +120,7 @@ def test_writing_runs_queue_one_at_a_time() -> None:
 
     instance = yaml.safe_load((PROJECT_DIR / "orchestration/dagster_home/dagster.yaml").read_text())
     ((key, value),) = WRITER_TAG.items()
+    assert instance["concurrency"]["runs"]["max_concurrent_runs"] == 1
     limits = instance["concurrency"]["runs"]["tag_concurrency_limits"]
     assert {"key": key, "value": value, "limit": 1} in limits
 
@@ -131,7 +136,39 @@ def test_a_run_cannot_write_while_a_refresh_holds_the_lock(
 
     monkeypatch.setenv("EMPATHY_DATA_DIR", str(tmp_path / "data"))
     with refresh_lock(load_settings()), pytest.raises(RefreshInProgressError):
-        WarehouseWriter().setup_for_execution(dg.build_init_resource_context())
+        WarehouseWriter(lock_wait_seconds=0).setup_for_execution(dg.build_init_resource_context())
+
+
+def test_a_run_queues_behind_a_refresh_then_writes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import threading
+    import time
+
+    import dagster as dg
+
+    from empathy.releases import refresh_lock
+    from empathy.settings import load_settings
+    from empathy_orchestration.warehouse import WarehouseWriter
+
+    monkeypatch.setenv("EMPATHY_DATA_DIR", str(tmp_path / "data"))
+    held = threading.Event()
+
+    def refresh_for_a_moment() -> None:
+        with refresh_lock(load_settings()):
+            held.set()
+            time.sleep(1.5)
+
+    refresh = threading.Thread(target=refresh_for_a_moment)
+    refresh.start()
+    held.wait()
+    started = time.monotonic()
+    writer = WarehouseWriter(lock_wait_seconds=30)
+    writer.setup_for_execution(dg.build_init_resource_context())
+    waited = time.monotonic() - started
+    writer.teardown_after_execution(dg.build_init_resource_context())
+    refresh.join()
+    assert 0.5 < waited < 10
 
 
 @pytest.mark.slow

@@ -7,13 +7,14 @@ import csv
 import itertools
 import re
 import shutil
+import subprocess
 from datetime import date, timedelta
 from pathlib import Path
 
 import duckdb
 import pytest
 
-from conftest import Built, Workspace
+from conftest import EMPATHY, Built, Workspace
 
 pytestmark = pytest.mark.slow
 
@@ -92,3 +93,39 @@ def test_late_data_restates_a_published_value_and_the_next_pack_shows_it(
     assert shown and int(shown.group(1)) >= 1, result.stdout
     pack = next((tmp_path / "reports" / "weekly").glob("*/review.html")).read_text()
     assert "CSAT (top-2-box)" in pack
+
+
+def test_a_review_with_no_closed_period_is_refused(built: Built) -> None:
+    from empathy.cadences import NoClosedPeriodError, reviewed_period
+
+    period, published = reviewed_period(built.serving_file, _weekly_review_id(built))
+    assert period.isoweekday() == 1 and published > 0
+    with pytest.raises(NoClosedPeriodError, match="no closed period"):
+        reviewed_period(built.serving_file, "weekly-before-the-data")
+
+
+def test_a_failed_review_after_the_publish_says_so(workspace: Workspace, tmp_path: Path) -> None:
+    blocked = tmp_path / "reports-is-a-file"
+    blocked.write_text("not a folder")
+    result = subprocess.run(
+        [EMPATHY, "refresh", "--cadence", "monthly"],
+        env={**workspace.env(), "EMPATHY_REPORTS_DIR": str(blocked)},
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    assert result.returncode == 3, result.stdout + result.stderr
+    assert "is published, but its monthly review failed" in result.stderr
+    assert "alerts:" in result.stdout  # the alerts went out before the pack failed
+    assert "Run the same command again" in result.stderr
+    assert workspace.serving_file.exists()
+
+
+def _weekly_review_id(built: Built) -> str:
+    connection = duckdb.connect(str(built.serving_file), read_only=True)
+    (review_id,) = connection.execute(
+        "select max(review_id) from kpi_review_log where cadence = 'weekly'"
+    ).fetchone()
+    connection.close()
+    return review_id

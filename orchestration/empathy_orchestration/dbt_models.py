@@ -92,7 +92,8 @@ def empathy_dbt_models(
         invocation = dbt.cli(build.dbt_build_args(), context=context)
         yield from invocation.stream()
     run_results = invocation.get_artifact("run_results.json")
-    warehouse.record_dbt_counts(dict(Counter(r["status"] for r in run_results["results"])))
+    counts = dict(Counter(result["status"] for result in run_results["results"]))
+    warehouse.record_dbt_build(counts, complete=not context.is_subset)
 
 
 def dbt_resource() -> DbtCliResource:

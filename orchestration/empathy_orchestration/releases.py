@@ -78,6 +78,11 @@ def serving_warehouse(
 ) -> dg.MaterializeResult:
     build = warehouse.build
     report = warehouse.quality
+    if not warehouse.complete_build:
+        raise dg.Failure(
+            "only part of the dbt project was built in this run; a release is published only "
+            "from a build of every model (materialise all, or run a review job)"
+        )
     if report is None or not report.success:
         raise dg.Failure("the quality gates did not pass in this run; nothing is published")
     if build.cadence:

@@ -1,10 +1,10 @@
 """Weekly, monthly and quarterly review cadences, in UTC like the KPI periods (KPI_SPEC 3).
 
-from __future__ import annotations
-
 Each scheduled run refreshes, audits, publishes and writes the review pack of the period that
 closed before the scheduled date. The schedules are running by default.
 """
+
+from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime

@@ -1,13 +1,13 @@
 """The one writer of the warehouse during a Dagster run.
 
-from __future__ import annotations
-
 A run holds the refresh lock of the data folder from its first step to its last (the jobs use the
 in-process executor, so the resource is set up once per run), which keeps a CLI refresh and a
 Dagster run from writing at the same time; Dagster's run queue keeps two runs from starting
 together (see dagster_home/dagster.yaml). The steps are the functions `empathy refresh` runs:
 check the raw files, start a private build, let dbt build it, audit, publish, review.
 """
+
+from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterator
@@ -30,18 +30,23 @@ class WarehouseWriter(dg.ConfigurableResource):  # type: ignore[type-arg]
 
     cadence: str | None = None
     as_of: str | None = None
+    # A run queues behind a refresh from the command line for up to this long, then fails.
+    lock_wait_seconds: float = 3 * 60 * 60
 
     _settings: Settings | None = PrivateAttr(default=None)
     _locks: ExitStack | None = PrivateAttr(default=None)
     _build: Build | None = PrivateAttr(default=None)
     _raw_rows: int = PrivateAttr(default=0)
     _dbt_counts: dict[str, int] = PrivateAttr(default_factory=dict)
+    _complete_build: bool = PrivateAttr(default=False)
     _quality: QualityReport | None = PrivateAttr(default=None)
 
     def setup_for_execution(self, context: dg.InitResourceContext) -> None:
         self._settings = load_settings()
         self._locks = ExitStack()
-        self._locks.enter_context(refresh_lock(self._settings))
+        self._locks.enter_context(
+            refresh_lock(self._settings, wait_seconds=self.lock_wait_seconds, poll_seconds=1)
+        )
 
     def teardown_after_execution(self, context: dg.InitResourceContext) -> None:
         if self._locks is not None:
@@ -71,8 +76,14 @@ class WarehouseWriter(dg.ConfigurableResource):  # type: ignore[type-arg]
     def raw_rows(self) -> int:
         return self._raw_rows
 
-    def record_dbt_counts(self, counts: dict[str, int]) -> None:
+    def record_dbt_build(self, counts: dict[str, int], complete: bool) -> None:
         self._dbt_counts = counts
+        self._complete_build = complete
+
+    @property
+    def complete_build(self) -> bool:
+        """Every dbt model was selected: only such a build may become a release."""
+        return self._complete_build
 
     @property
     def dbt_counts(self) -> dict[str, int]:

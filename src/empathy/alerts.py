@@ -2,15 +2,19 @@
 
 Every alert is appended to an outbox (``data/alerts/outbox.jsonl``, one JSON object per line),
 which is the record of what was raised. When ``EMPATHY_ALERT_WEBHOOK_URL`` names a webhook, each
-new alert is also POSTed there as JSON, retried with exponential back-off on connection errors,
-timeouts and 5xx/429 answers; every attempt's outcome is appended to ``deliveries.jsonl``. An alert
-already in the outbox (same review period, KPI or rule, and segment) is not raised twice, so
-re-running a review does not notify owners again.
+alert not yet delivered is also POSTed there as JSON, retried with exponential back-off on
+connection errors, timeouts and 5xx/429 answers; every outcome is appended to ``deliveries.jsonl``.
+An alert already in the outbox (same period, KPI or rule, segment and owner) is not raised twice,
+and one already delivered is not posted twice, so re-running a review notifies nobody again but
+does retry what the webhook missed. When one alert exhausts its attempts the webhook is taken to be
+down: the remaining alerts are logged as not attempted (and retried by the next run) instead of
+holding the refresh lock through every timeout.
 """
 
 from __future__ import annotations
 
 import hashlib
+import http.client
 import json
 import os
 import time
@@ -24,6 +28,7 @@ from pathlib import Path
 import duckdb
 
 WEBHOOK_VARIABLE = "EMPATHY_ALERT_WEBHOOK_URL"
+ATTEMPTS_VARIABLE = "EMPATHY_ALERT_WEBHOOK_ATTEMPTS"
 OUTBOX = "outbox.jsonl"
 DELIVERIES = "deliveries.jsonl"
 Echo = Callable[[str], None]
@@ -59,8 +64,14 @@ class WebhookPolicy:
         url = os.environ.get(WEBHOOK_VARIABLE, "").strip()
         if not url:
             return None
-        attempts = int(os.environ.get("EMPATHY_ALERT_WEBHOOK_ATTEMPTS", cls.attempts))
-        return cls(url=url, attempts=max(1, attempts))
+        if not url.startswith(("http://", "https://")):
+            raise ValueError(f"{WEBHOOK_VARIABLE} must be an http(s) URL; got {url!r}")
+        text = os.environ.get(ATTEMPTS_VARIABLE, str(cls.attempts)).strip()
+        if not text.isdigit() or int(text) < 1:
+            raise ValueError(
+                f"{ATTEMPTS_VARIABLE} must be a whole number of at least 1; got {text!r}"
+            )
+        return cls(url=url, attempts=int(text))
 
 
 @dataclass
@@ -186,18 +197,21 @@ def route_alerts(
     webhook: WebhookPolicy | None = None,
     sleep: Callable[[float], None] = time.sleep,
 ) -> AlertOutcome:
-    """Append new alerts to the outbox, then post them to the webhook when one is configured."""
+    """Append new alerts to the outbox, then post the undelivered ones to the webhook."""
     alerts_dir.mkdir(parents=True, exist_ok=True)
     outbox = alerts_dir / OUTBOX
-    known = _raised_ids(outbox)
+    raised = {line["alert_id"] for line in _read_lines(outbox)}
     outcome = AlertOutcome()
+    current: dict[str, Alert] = {}
     new = []
     for alert in alerts:
-        if alert.alert_id in known:
-            outcome.already_raised += 1
+        if alert.alert_id in current:
             continue
-        known.add(alert.alert_id)
-        new.append(alert)
+        current[alert.alert_id] = alert
+        if alert.alert_id in raised:
+            outcome.already_raised += 1
+        else:
+            new.append(alert)
     raised_at = datetime.now(UTC).isoformat(timespec="seconds")
     with outbox.open("a", encoding="utf-8") as handle:
         for alert in new:
@@ -205,29 +219,35 @@ def route_alerts(
     outcome.raised = len(new)
     if webhook is None:
         return outcome
-    with (alerts_dir / DELIVERIES).open("a", encoding="utf-8") as log:
-        for alert in new:
-            delivered, attempts, error = _post(alert, webhook, sleep)
-            log.write(
-                json.dumps(
-                    {
-                        "alert_id": alert.alert_id,
-                        "at": datetime.now(UTC).isoformat(timespec="seconds"),
-                        "delivered": delivered,
-                        "attempts": attempts,
-                        "error": error,
-                    }
-                )
-                + "\n"
-            )
-            if delivered:
+    deliveries = alerts_dir / DELIVERIES
+    delivered = {line["alert_id"] for line in _read_lines(deliveries) if line.get("delivered")}
+    pending = [alert for alert_id, alert in current.items() if alert_id not in delivered]
+    webhook_down: str | None = None
+    with deliveries.open("a", encoding="utf-8") as log:
+        for alert in pending:
+            if webhook_down:
+                ok, attempts, error = False, 0, f"not attempted: webhook down ({webhook_down})"
+            else:
+                ok, attempts, error = _post(alert, webhook, sleep)
+                if not ok and attempts == webhook.attempts:
+                    webhook_down = error
+            record = {
+                "alert_id": alert.alert_id,
+                "at": datetime.now(UTC).isoformat(timespec="seconds"),
+                "delivered": ok,
+                "attempts": attempts,
+                "error": error,
+            }
+            log.write(json.dumps(record) + "\n")
+            if ok:
                 outcome.delivered += 1
             else:
                 outcome.undelivered.append(alert.alert_id)
-                echo(
-                    f"  warning: alert {alert.alert_id} not delivered after {attempts} attempts: "
-                    f"{error}"
-                )
+    if outcome.undelivered:
+        echo(
+            f"  warning: {len(outcome.undelivered)} alert(s) not delivered to the webhook "
+            f"({webhook_down or 'refused'}); they stay in the outbox and the next run retries them"
+        )
     return outcome
 
 
@@ -252,18 +272,27 @@ def _post(
             error = f"HTTP {failure.code}"
             if failure.code < 500 and failure.code != 429:
                 return False, attempt, error  # the webhook refused it; retrying will not help
-        except (urllib.error.URLError, TimeoutError, ConnectionError) as failure:
+        except (urllib.error.URLError, TimeoutError, OSError, http.client.HTTPException) as failure:
             error = str(getattr(failure, "reason", failure))
         if attempt < webhook.attempts:
             sleep(webhook.first_delay_seconds * 2 ** (attempt - 1))
     return False, webhook.attempts, error
 
 
-def _raised_ids(outbox: Path) -> set[str]:
-    if not outbox.exists():
-        return set()
-    with outbox.open(encoding="utf-8") as handle:
-        return {json.loads(line)["alert_id"] for line in handle if line.strip()}
+def _read_lines(path: Path) -> list[dict[str, object]]:
+    """The JSON lines of an outbox or delivery log; a torn line (a killed write) is skipped."""
+    if not path.exists():
+        return []
+    lines = []
+    with path.open(encoding="utf-8") as handle:
+        for line in handle:
+            try:
+                entry = json.loads(line)
+            except json.JSONDecodeError:
+                continue
+            if isinstance(entry, dict) and "alert_id" in entry:
+                lines.append(entry)
+    return lines
 
 
 def _alert_id(*parts: str) -> str:

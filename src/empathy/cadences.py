@@ -32,6 +32,10 @@ class NoClosedPeriodError(RuntimeError):
     """A review was asked for, but no period of its grain closed on or before the as-of date."""
 
 
+class ReviewFailedError(RuntimeError):
+    """The release was published, but its review pack or alerts could not be written."""
+
+
 @dataclass(frozen=True)
 class ReviewOutcome:
     cadence: str
@@ -69,7 +73,11 @@ def check_review(build: Build) -> tuple[date, int]:
 
 
 def run_review(settings: Settings, build: Build, echo: Echo = print) -> ReviewOutcome:
-    """Write the review pack of the published release and route its alerts."""
+    """Route the alerts of the published release's review, then write its review pack.
+
+    The alerts go first and do not depend on the pack: a pack that cannot be written does not
+    keep owners from hearing about their breaches.
+    """
     from empathy.reviews import write_review_pack
 
     if not build.cadence or not build.review_id:
@@ -77,6 +85,18 @@ def run_review(settings: Settings, build: Build, echo: Echo = print) -> ReviewOu
     serving_file = settings.serving_file
     period_start, published = reviewed_period(serving_file, build.review_id)
     grain = CADENCE_GRAINS[build.cadence]
+    webhook = WebhookPolicy.from_environment()
+    alerts = collect_alerts(serving_file, build.cadence, grain, period_start, build.review_id)
+    outcome = route_alerts(alerts, settings.alerts_dir, echo=echo, webhook=webhook)
+    echo(
+        f"  alerts: {outcome.raised} raised to owners in {settings.alerts_dir / 'outbox.jsonl'}"
+        + (f" ({outcome.already_raised} raised before)" if outcome.already_raised else "")
+        + (
+            f"; webhook: {outcome.delivered} delivered, {len(outcome.undelivered)} undelivered"
+            if webhook
+            else ""
+        )
+    )
     pack = write_review_pack(
         serving_file,
         build.cadence,
@@ -88,18 +108,5 @@ def run_review(settings: Settings, build: Build, echo: Echo = print) -> ReviewOu
     echo(
         f"  review pack for the {grain} of {period_start}: {pack.html_path} and {pack.csv_path} "
         f"({published:,} values logged, {pack.restatements} restatements shown)"
-    )
-    alerts = collect_alerts(serving_file, build.cadence, grain, period_start, build.review_id)
-    outcome = route_alerts(
-        alerts, settings.alerts_dir, echo=echo, webhook=WebhookPolicy.from_environment()
-    )
-    echo(
-        f"  alerts: {outcome.raised} raised to owners in {settings.alerts_dir / 'outbox.jsonl'}"
-        + (f" ({outcome.already_raised} raised before)" if outcome.already_raised else "")
-        + (
-            f"; webhook: {outcome.delivered} delivered, {len(outcome.undelivered)} undelivered"
-            if WebhookPolicy.from_environment()
-            else ""
-        )
     )
     return ReviewOutcome(build.cadence, period_start, pack, outcome, published, pack.restatements)

@@ -82,8 +82,10 @@ def build_parser() -> argparse.ArgumentParser:
             "data/raw); packs go to EMPATHY_REPORTS_DIR (default reports)."
         ),
         epilog=(
-            "Exit codes: 0 published, 1 audit failed (nothing published), 2 raw files break "
-            "the contract, 75 another refresh holds the lock."
+            "Exit codes: 0 published (and reviewed), 1 audit failed or nothing to review "
+            "(nothing published), 2 raw files break the contract or bad configuration (nothing "
+            "published), 3 published but the review pack or alerts failed (run again), 75 "
+            "another refresh holds the lock."
         ),
     )
     refresh.add_argument(
@@ -151,7 +153,7 @@ def _generate(args: argparse.Namespace) -> int:
 
 
 def _refresh(args: argparse.Namespace) -> int:
-    from empathy.cadences import NoClosedPeriodError
+    from empathy.cadences import NoClosedPeriodError, ReviewFailedError
     from empathy.refresh import AuditFailedError, refresh
 
     settings = load_settings()
@@ -169,6 +171,12 @@ def _refresh(args: argparse.Namespace) -> int:
     except NoClosedPeriodError as error:
         print(f"error: {error}\nNothing was published.", file=sys.stderr)
         return 1
+    except ReviewFailedError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 3
+    except ValueError as error:  # configuration, e.g. the alert webhook variables
+        print(f"error: {error}\nNothing was published.", file=sys.stderr)
+        return 2
     except (AuditFailedError, ServedReleaseUnreadableError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 1

@@ -28,7 +28,8 @@ from pathlib import Path
 import duckdb
 
 from empathy import __version__
-from empathy.cadences import CADENCE_GRAINS, check_review
+from empathy.alerts import WebhookPolicy
+from empathy.cadences import CADENCE_GRAINS, ReviewFailedError, check_review
 from empathy.dbt_invocation import DbtResult, run_dbt
 from empathy.pii import KEY_VARIABLE
 from empathy.quality import QualityReport, run_quality_gates
@@ -110,6 +111,8 @@ def refresh(
 ) -> RefreshOutcome:
     if cadence is not None and cadence not in CADENCE_GRAINS:
         raise ValueError(f"cadence must be one of {', '.join(CADENCE_GRAINS)}; got {cadence!r}")
+    if cadence is not None:
+        WebhookPolicy.from_environment()  # a misconfigured webhook fails before anything is built
     with refresh_lock(settings):
         return _refresh_locked(settings, echo, verbose, cadence, as_of)
 
@@ -166,7 +169,13 @@ def _refresh_locked(
 
         echo(f"[5/{steps}] {cadence.capitalize()} review")
         step = time.perf_counter()
-        outcome.review = run_review(settings, build, echo)
+        try:
+            outcome.review = run_review(settings, build, echo)
+        except (OSError, ValueError, duckdb.Error) as error:
+            raise ReviewFailedError(
+                f"release {build.release_id} is published, but its {cadence} review failed: "
+                f"{error}. Run the same command again to write the pack and route the alerts."
+            ) from error
         timings["review"] = time.perf_counter() - step
     timings["total"] = time.perf_counter() - started
     echo(f"Done in {timings['total']:.1f} s.")

@@ -13,6 +13,7 @@ import fcntl
 import json
 import os
 import shutil
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -50,17 +51,29 @@ def new_release_id(now: datetime | None = None) -> str:
 
 
 @contextmanager
-def refresh_lock(settings: Settings) -> Iterator[None]:
-    """Exclusive per data folder; released by the OS even when the process is killed."""
+def refresh_lock(
+    settings: Settings, wait_seconds: float = 0, poll_seconds: float = 5
+) -> Iterator[None]:
+    """Exclusive per data folder; released by the OS even when the process is killed.
+
+    With ``wait_seconds`` the caller queues behind a refresh in progress for up to that long
+    (the Dagster runs do); by default it fails at once (the command line does).
+    """
     settings.data_dir.mkdir(parents=True, exist_ok=True)
+    deadline = time.monotonic() + wait_seconds
     with settings.lock_file.open("a+") as handle:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise RefreshInProgressError(
-                f"Another refresh is running on {settings.data_dir} (lock {settings.lock_file}); "
-                "wait for it to finish."
-            ) from None
+        while True:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    waited = f" after waiting {wait_seconds:.0f} s" if wait_seconds else ""
+                    raise RefreshInProgressError(
+                        f"Another refresh is running on {settings.data_dir} (lock "
+                        f"{settings.lock_file}){waited}; wait for it to finish."
+                    ) from None
+                time.sleep(poll_seconds)
         try:
             yield
         finally:

@@ -2,13 +2,15 @@
 -- Append-only: `empathy refresh` carries the log from the served release into each build, so this
 -- model only adds rows. Two kinds of rows are added by a build:
 --   restated:  a value logged earlier (published or restated) that the new build computes
---              differently (late data), with the value logged before and the delta;
+--              differently (late data), with the value logged before and the delta; a value the
+--              build no longer publishes at all is restated as null with status 'withdrawn';
 --   published: when the refresh runs a review (var review_cadence), the values of the closed
 --              period it reviews at the cadence's grain, for the population and every segment.
 {{ config(
     materialized='incremental',
     incremental_strategy='append',
     on_schema_change='fail',
+    full_refresh=false,
 ) }}
 
 {%- set cadence = var('review_cadence', none) -%}
@@ -38,27 +40,29 @@ build as (
 previously_logged as (
 
     {% if is_incremental() %}
-        select * from {{ this }}
-        qualify row_number() over (
-            partition by kpi_id, grain, period_start, segment_type, segment_value
-            order by logged_at desc, entry_type asc
-        ) = 1
+    -- the latest logged value of each KPI x grain x period x segment
+    select * from {{ this }}
+    qualify row_number() over (
+        partition by kpi_id, grain, period_start, segment_type, segment_value
+        order by logged_at desc, entry_type asc
+    ) = 1
     {% else %}
-        -- the first build has no log yet
-        select
-            cast(null as varchar) as kpi_id,
-            cast(null as varchar) as grain,
-            cast(null as date) as period_start,
-            cast(null as varchar) as segment_type,
-            cast(null as varchar) as segment_value,
-            cast(null as double) as value
-        where false
+    -- the first build has no log yet
+    select
+        cast(null as varchar) as kpi_id,
+        cast(null as varchar) as grain,
+        cast(null as date) as period_start,
+        cast(null as varchar) as segment_type,
+        cast(null as varchar) as segment_value,
+        cast(null as double) as value
+    where false
     {% endif %}
 
 ),
 
 find_restatements as (
 
+    -- a logged value the build now computes differently, or no longer publishes at all
     select
         cast(null as varchar) as review_id,
         cast(null as varchar) as cadence,
@@ -66,19 +70,19 @@ find_restatements as (
         build.release_id,
         build.logged_at,
         'restated' as entry_type,
-        scorecard.kpi_id,
-        scorecard.grain,
-        scorecard.period_start,
-        scorecard.segment_type,
-        scorecard.segment_value,
+        previously_logged.kpi_id,
+        previously_logged.grain,
+        previously_logged.period_start,
+        previously_logged.segment_type,
+        previously_logged.segment_value,
         scorecard.value,
         scorecard.sample_size,
-        scorecard.status,
+        coalesce(scorecard.status, 'withdrawn') as status,
         scorecard.definition_version,
         previously_logged.value as previous_value,
         scorecard.value - previously_logged.value as delta
     from previously_logged
-    inner join scorecard
+    left join scorecard
         on
             previously_logged.kpi_id = scorecard.kpi_id
             and previously_logged.grain = scorecard.grain
@@ -96,15 +100,15 @@ find_restatements as (
 find_reviewed_period as (
 
     {% if cadence is not none %}
-        -- the latest period of the cadence's grain that closed on or before the as-of date
-        select
-            max(scorecard.period_start) as review_period_start
-        from scorecard
-        where
-            scorecard.grain = '{{ grains[cadence] }}'
-            and scorecard.is_closed_period
+    -- the latest period of the cadence's grain that closed on or before the as-of date
+    select
+        max(scorecard.period_start) as review_period_start
+    from scorecard
+    where
+        scorecard.grain = '{{ grains[cadence] }}'
+        and scorecard.is_closed_period
     {% else %}
-        select cast(null as date) as review_period_start
+    select cast(null as date) as review_period_start
     {% endif %}
 
 ),

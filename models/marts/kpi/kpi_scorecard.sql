@@ -36,11 +36,15 @@ kpi_values as (
 
 data_horizon as (
 
-    -- periods are closed when they end on or before the as-of date (default: the day after the
-    -- latest observation)
+    -- periods are closed when they end on or before the as-of date (var as_of) and the data
+    -- reaches their end (the day after the latest observation): a review scheduled before the
+    -- exports arrive never closes a period the data does not cover
     select
-        coalesce(
-            {{ "cast('" ~ var('as_of') ~ "' as date)" if var('as_of', none) else 'null' }},
+        least(
+            coalesce(
+                {{ "cast('" ~ var('as_of') ~ "' as date)" if var('as_of', none) else 'null' }},
+                cast({{ dbt.dateadd('day', 1, 'max(observed_at)') }} as date)
+            ),
             cast({{ dbt.dateadd('day', 1, 'max(observed_at)') }} as date)
         ) as as_of_date
     from observations
