@@ -7,7 +7,7 @@ import duckdb
 from conftest import Built
 from quarantine_cases import CASES
 
-PUBLIC_TABLES = {"dq_row_conservation", "dq_quarantine", "warehouse_release"}
+PUBLIC_TABLES = {"dq_row_conservation", "dq_quarantine", "warehouse_release", "kpi_review_log"}
 
 
 def connect(built: Built) -> duckdb.DuckDBPyConnection:
@@ -15,9 +15,11 @@ def connect(built: Built) -> duckdb.DuckDBPyConnection:
 
 
 def test_refresh_reports_each_step(built: Built) -> None:
-    for step in ("[1/4] Checking raw files", "[2/4] Building", "[3/4] Audit", "[4/4] Publishing"):
+    steps = ("[1/5] Checking raw files", "[2/5] Building", "[3/5] Audit", "[4/5] Publishing")
+    for step in (*steps, "[5/5] Weekly review"):
         assert step in built.output
     assert "published" in built.output
+    assert "quality gates:" in built.output and "expectations in 6 suites passed" in built.output
 
 
 def test_serving_file_holds_public_tables_and_one_staging_model_per_raw_table(built: Built) -> None:

@@ -7,14 +7,13 @@ import csv
 import itertools
 import re
 import shutil
-import subprocess
 from datetime import date, timedelta
 from pathlib import Path
 
 import duckdb
 import pytest
 
-from conftest import EMPATHY, Built, Workspace
+from conftest import Built, Workspace
 
 pytestmark = pytest.mark.slow
 
@@ -104,22 +103,36 @@ def test_a_review_with_no_closed_period_is_refused(built: Built) -> None:
         reviewed_period(built.serving_file, "weekly-before-the-data")
 
 
-def test_a_failed_review_after_the_publish_says_so(workspace: Workspace, tmp_path: Path) -> None:
+def test_a_failed_review_after_the_publish_says_so(built: Built, tmp_path: Path) -> None:
+    from dataclasses import replace
+
+    from empathy.cadences import ReviewFailedError
+    from empathy.refresh import Build, review_published
+
     blocked = tmp_path / "reports-is-a-file"
     blocked.write_text("not a folder")
-    result = subprocess.run(
-        [EMPATHY, "refresh", "--cadence", "monthly"],
-        env={**workspace.env(), "EMPATHY_REPORTS_DIR": str(blocked)},
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )
-    assert result.returncode == 3, result.stdout + result.stderr
-    assert "is published, but its monthly review failed" in result.stderr
-    assert "alerts:" in result.stdout  # the alerts went out before the pack failed
-    assert "Run the same command again" in result.stderr
-    assert workspace.serving_file.exists()
+    settings = replace(built.workspace.settings, data_dir=tmp_path / "data", reports_dir=blocked)
+    settings.serving_dir.mkdir(parents=True)
+    shutil.copyfile(built.serving_file, settings.serving_file)
+    release = _weekly_review_id(built).removeprefix("weekly-")
+    build = Build(settings, release, tmp_path / "gone", "weekly", None, {})
+    lines: list[str] = []
+    with pytest.raises(ReviewFailedError, match=f"release {release} is published, but its weekly"):
+        review_published(settings, build, lines.append)
+    assert any(line.startswith("  alerts:") for line in lines)  # alerts went out first
+
+
+def test_the_cli_exits_3_when_the_review_fails_after_the_publish(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from empathy import cli, refresh
+    from empathy.cadences import ReviewFailedError
+
+    def published_then_failed(*args: object, **kwargs: object) -> None:
+        raise ReviewFailedError("release r1 is published, but its weekly review failed: disk full")
+
+    monkeypatch.setattr(refresh, "refresh", published_then_failed)
+    assert cli.main(["refresh", "--cadence", "weekly"]) == 3
 
 
 def _weekly_review_id(built: Built) -> str:

@@ -165,21 +165,26 @@ def _refresh_locked(
         build.release_id, settings.serving_file, timings, raw_rows, result.counts, quality
     )
     if cadence:
-        from empathy.cadences import run_review
-
         echo(f"[5/{steps}] {cadence.capitalize()} review")
         step = time.perf_counter()
-        try:
-            outcome.review = run_review(settings, build, echo)
-        except (OSError, ValueError, duckdb.Error) as error:
-            raise ReviewFailedError(
-                f"release {build.release_id} is published, but its {cadence} review failed: "
-                f"{error}. Run the same command again to write the pack and route the alerts."
-            ) from error
+        outcome.review = review_published(settings, build, echo)
         timings["review"] = time.perf_counter() - step
     timings["total"] = time.perf_counter() - started
     echo(f"Done in {timings['total']:.1f} s.")
     return outcome
+
+
+def review_published(settings: Settings, build: Build, echo: Echo) -> object:
+    """Run the review of a build that is already published; a failure says the release is live."""
+    from empathy.cadences import run_review
+
+    try:
+        return run_review(settings, build, echo)
+    except (OSError, ValueError, duckdb.Error) as error:
+        raise ReviewFailedError(
+            f"release {build.release_id} is published, but its {build.cadence} review failed: "
+            f"{error}. Run the same command again to write the pack and route the alerts."
+        ) from error
 
 
 def check_raw(settings: Settings, echo: Echo, verbose: bool = False) -> int:
