@@ -1,5 +1,8 @@
 -- One row per conversion x touch of the same customer in the look-back window before it, ranked in
 -- time; a conversion without a touch in its window keeps one row whose touch columns are null.
+{%- if var('attribution_lookback_days') is not number or var('attribution_lookback_days') < 0 %}
+    {{ exceptions.raise_compiler_error('attribution_lookback_days must be a number of days, 0 or more') }}
+{%- endif %}
 with
 
 conversions as (

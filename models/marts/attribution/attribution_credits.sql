@@ -4,6 +4,9 @@
 -- conversion without a touch in its window has one row per model (no touchpoint, 'unattributed')
 -- holding the whole value. `model` is the contract's column name (issue 5) though sqlfluff
 -- counts it a keyword: its aliases carry noqa RF04.
+{%- if var('attribution_half_life_days') is not number or var('attribution_half_life_days') <= 0 %}
+    {{ exceptions.raise_compiler_error('attribution_half_life_days must be a number of days above 0') }}
+{%- endif %}
 with
 
 conversion_touches as (
