@@ -260,22 +260,29 @@ def test_compare_arms_tests_against_control_and_adjusts_per_family() -> None:
         arm("treatment", "csat", 420, 0.72),
         arm("control", "spend", 300, 50.0, metric_kind="mean", variance=400.0),
         arm("treatment", "spend", 310, 53.0, metric_kind="mean", variance=625.0),
+        # another read window is another family
+        arm("control", "conversion", 900, 0.20, weeks_after_exposure=8),
+        arm("treatment", "conversion", 880, 0.21, weeks_after_exposure=8),
     ]
     out = compare_arms(rows, [
         {"experiment_id": "e", "units": 1000, "configured_weight": 0.5},
         {"experiment_id": "e", "units": 1000, "configured_weight": 0.5},
     ])  # fmt: skip
-    by_key = {(r["variant"], r["metric"]): r for r in out}
-    assert all(by_key[("control", m)]["p_value"] is None for m in ("conversion", "csat", "spend"))
+    by_key = {(r["variant"], r["metric"], r["weeks_after_exposure"]): r for r in out}
+    assert all(r["p_value"] is None for r in out if r["is_control"])
     conversion = two_proportion_z_test(0.10, 1000, 0.14, 1000)
     csat = two_proportion_z_test(0.80, 400, 0.72, 420)
     spend = welch_t_test(50.0, 400.0, 300, 53.0, 625.0, 310)
-    assert by_key[("treatment", "conversion")]["p_value"] == conversion.p_value
-    assert by_key[("treatment", "spend")]["ci_low"] == spend.ci_low
+    late = two_proportion_z_test(0.20, 900, 0.21, 880)
+    assert by_key[("treatment", "conversion", 4)]["p_value"] == conversion.p_value
+    assert by_key[("treatment", "spend", 4)]["ci_low"] == spend.ci_low
     adjusted = holm_adjust([conversion.p_value, csat.p_value, spend.p_value])
     for metric, expected in zip(("conversion", "csat", "spend"), adjusted, strict=True):
-        assert by_key[("treatment", metric)]["p_value_adjusted"] == expected
-    assert by_key[("treatment", "csat")]["control_value"] == 0.80
+        assert by_key[("treatment", metric, 4)]["p_value_adjusted"] == expected
+    # alone in its family, the 8-week conversion keeps its p-value
+    assert by_key[("treatment", "conversion", 8)]["p_value_adjusted"] == late.p_value
+    assert by_key[("treatment", "csat", 4)]["control_value"] == 0.80
+    assert by_key[("treatment", "conversion", 8)]["control_units"] == 900
     assert all(r["srm_p_value"] == pytest.approx(1.0) for r in out)
 
 
@@ -556,12 +563,69 @@ def test_values_are_the_governed_observations_in_the_window(
             """
         ).fetchall()
     )
+    nps = dict(
+        small.execute(
+            """
+            select units.variant, 100 * avg(observations.numerator)
+            from intermediate.int_experiment_units as units
+            inner join intermediate.int_kpi_observations as observations
+                on observations.customer_id = units.unit_id
+                and observations.kpi_id = 'nps'
+                and observations.observed_at >= units.exposed_at
+                and observations.observed_at < units.exposed_at + interval 56 day
+            where units.experiment_id = 'exp_ai_upsell_nudge' and units.is_analysed
+            group by 1
+            """
+        ).fetchall()
+    )
     card = scorecard(small)
     for variant in ("control", "treatment"):
         key = ("exp_ai_upsell_nudge", variant, "csat_pct", 4)
         assert card[key]["value"] == pytest.approx(recomputed[variant], abs=TOLERANCE)
         key = ("exp_ai_upsell_nudge", variant, "conversion_rate", 4)
         assert card[key]["value"] == pytest.approx(conversions[variant], abs=TOLERANCE)
+        # NPS on the registry's -100..100 scale
+        key = ("exp_ai_upsell_nudge", variant, "nps", 8)
+        assert card[key]["value"] == pytest.approx(nps[variant], abs=TOLERANCE)
+
+
+def test_read_windows_hold_only_complete_exposure_cohorts(
+    small: duckdb.DuckDBPyConnection,
+) -> None:
+    (data_end,) = small.execute(
+        """
+        select greatest(
+            (select max(observed_at) from intermediate.int_kpi_observations
+             where kpi_id in (select kpi_id from reference.experiment_metrics)),
+            (select max(converted_at) from intermediate.int_conversions_ai_assisted
+             where conversion_type in ('purchase', 'upgrade')),
+            (select max(created_at) from intermediate.int_ai_outputs_reviewed
+             where output_type = 'recommendation' and accepted is not null)
+        )
+        """
+    ).fetchone()
+    card = scorecard(small)
+    complete: dict[tuple[str, int], int] = {}
+    for experiment_id, weeks, units in small.execute(
+        """
+        select units.experiment_id, windows.weeks, count(*)
+        from intermediate.int_experiment_units as units
+        cross join (select unnest(?) as weeks) as windows
+        where units.is_analysed and units.exposed_at + windows.weeks * interval 7 day <= ?
+        group by 1, 2
+        """,
+        [project_var("experiment_read_weeks"), data_end],
+    ).fetchall():
+        complete[(experiment_id, weeks)] = units
+    for key, row in card.items():
+        if row["metric"] == "conversion_rate":  # counted for every unit of the read
+            both = row["units"] + (row["control_units"] or 0) if not row["is_control"] else None
+            if both is not None:
+                assert both == complete[(key[0], key[3])], key
+    # the running experiment has fewer units in its longer reads
+    greeting = [card[("exp_chat_greeting", "control", "conversion_rate", w)]["units"]
+                for w in project_var("experiment_read_weeks")]  # fmt: skip
+    assert greeting == sorted(greeting, reverse=True) and greeting[0] > greeting[-1]
 
 
 def realised_lifts(effect: dict) -> dict[str, float]:
