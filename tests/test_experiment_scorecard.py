@@ -504,11 +504,13 @@ def test_sample_ratio_mismatch_flags_the_broken_split_only(
     assert published["exp_ai_upsell_nudge"][1] is False
     assert published["exp_explanation_reason_line"][1] is False
     decisions = {
-        r["decision"]
-        for r in fetch(small, "select decision from experiment_scorecard "
+        (r["decision"], r["decision_reason"])
+        for r in fetch(small, "select decision, decision_reason from experiment_scorecard "
                               "where experiment_id = 'exp_chat_greeting' and not is_control")
     }  # fmt: skip
-    assert decisions == {"inconclusive"}
+    assert decisions == {
+        ("inconclusive", "sample-ratio mismatch: the split differs from the configured weights")
+    }
 
 
 def test_minimum_sample_guard_in_the_warehouse(small: duckdb.DuckDBPyConnection) -> None:
