@@ -141,3 +141,33 @@ def test_metric_matches_the_scorecard(
     }
     examples = dict(sorted(drifted.items())[:3])
     assert not drifted, f"{metric}: {len(drifted)} periods differ (mf, kpi_scorecard): {examples}"
+
+
+ATTRIBUTION_MODELS = ("first_touch", "last_touch", "linear", "position_based", "time_decay")
+
+
+def test_attribution_metrics_match_the_governed_summary(built: Built, mf_project: Path) -> None:
+    metrics = [
+        f"{name}_{model}"
+        for model in ATTRIBUTION_MODELS
+        for name in ("attributed_value", "trust_building_share")
+    ]
+    rows = mf_query(mf_project, built.serving_file, metrics, "metric_time__month")
+    with duckdb.connect(str(built.serving_file), read_only=True) as connection:
+        summary = connection.execute(
+            """
+            select cast(period_start as varchar), model, sum(credit),
+                sum(case when dimension_value = 'trust_building' then credit_share else 0 end)
+            from fct_attribution_summary
+            where grain = 'month' and dimension = 'touch_group'
+            group by 1, 2
+            """
+        ).fetchall()
+    expected = {(month, model): (value, share) for month, model, value, share in summary}
+    assert len(rows) >= 12 and len(expected) == len(rows) * len(ATTRIBUTION_MODELS)
+    for row in rows:
+        month = row["metric_time__month"][:10]
+        for model in ATTRIBUTION_MODELS:
+            value, share = expected[(month, model)]
+            assert float(row[f"attributed_value_{model}"]) == pytest.approx(value, rel=1e-9)
+            assert float(row[f"trust_building_share_{model}"]) == pytest.approx(share, abs=1e-9)
