@@ -116,7 +116,7 @@ def nice_ticks(low: float, high: float, count: int = 4, *, outward: bool = False
     return ticks
 
 
-def _svg(title: str, width: float, height: float, kind: str, *children: Markup) -> Markup:
+def svg_chart(title: str, width: float, height: float, kind: str, *children: Markup) -> Markup:
     return element(
         "svg",
         element("title", title),
@@ -131,7 +131,7 @@ def _svg(title: str, width: float, height: float, kind: str, *children: Markup) 
     )
 
 
-def _text(
+def svg_text(
     x: float,
     y: float,
     content: str,
@@ -153,7 +153,7 @@ def _text(
     )
 
 
-def _cross(x: float, y: float, tooltip: str) -> Markup:
+def gap_cross(x: float, y: float, tooltip: str) -> Markup:
     size = 3.5
     path = (
         f"M{number(x - size)} {number(y - size)}L{number(x + size)} {number(y + size)}"
@@ -201,16 +201,18 @@ def trend_chart(
     domain += [v for p in drawn for v in (p.low, p.high) if v is not None and math.isfinite(v)]
     domain += [t.value for t in thresholds]
     if not drawn:
-        body = _text(width / 2, height / 2, "no period above the minimum sample", anchor="middle")
+        body = svg_text(
+            width / 2, height / 2, "no period above the minimum sample", anchor="middle"
+        )
         marks = [
-            _cross(
+            gap_cross(
                 left + (width - left - right) * (i + 0.5) / max(len(points), 1),
                 height - bottom,
                 p.tooltip,
             )
             for i, p in enumerate(points)
         ]
-        return _svg(title, width, height, "trend", body, *marks)
+        return svg_chart(title, width, height, "trend", body, *marks)
     low, high = min(domain), max(domain)
     pad = (high - low) * 0.08 or abs(high) * 0.1 or 1.0
     y = LinearScale((low - pad, high + pad), (height - bottom, top))
@@ -224,7 +226,7 @@ def trend_chart(
         parts.append(
             element("line", x1=left, x2=width - right, y1=y(tick), y2=y(tick), stroke=GRID)
         )
-        parts.append(_text(left - 4, y(tick) + 3, format_value(tick), anchor="end", size=9))
+        parts.append(svg_text(left - 4, y(tick) + 3, format_value(tick), anchor="end", size=9))
     for threshold in thresholds:
         parts.append(
             element(
@@ -281,7 +283,7 @@ def trend_chart(
             )
     for index, point in enumerate(points):
         if point.value is None:
-            parts.append(_cross(x(index), height - bottom - 4, point.tooltip))
+            parts.append(gap_cross(x(index), height - bottom - 4, point.tooltip))
             continue
         last = index == len(points) - 1
         parts.append(
@@ -302,8 +304,8 @@ def trend_chart(
     )
     for index in sorted({0, len(points) // 2, len(points) - 1}):
         anchor = "start" if index == 0 else "end" if index == len(points) - 1 else "middle"
-        parts.append(_text(x(index), height - 8, points[index].label, anchor=anchor, size=9))
-    return _svg(title, width, height, "trend", *parts)
+        parts.append(svg_text(x(index), height - 8, points[index].label, anchor=anchor, size=9))
+    return svg_chart(title, width, height, "trend", *parts)
 
 
 def sparkline(
@@ -312,12 +314,12 @@ def sparkline(
     """A small line of the sufficient periods; the latest point coloured by its status."""
     values = [p.value for p in points if p.value is not None]
     if not values:
-        return _svg(
+        return svg_chart(
             title,
             width,
             height,
             "sparkline",
-            _text(width / 2, height / 2 + 3, "insufficient", anchor="middle", size=9),
+            svg_text(width / 2, height / 2 + 3, "insufficient", anchor="middle", size=9),
         )
     y = LinearScale((min(values), max(values)), (height - 4, 4))
     step = (width - 8) / max(len(points) - 1, 1)
@@ -352,7 +354,7 @@ def sparkline(
                 class_="mark point",
             )
         )
-    return _svg(title, width, height, "sparkline", *parts)
+    return svg_chart(title, width, height, "sparkline", *parts)
 
 
 def _money_tick(value: float) -> str:
@@ -397,14 +399,14 @@ def diverging_bars(
                 stroke=INK if tick == 0 else GRID,
             )
         )
-        parts.append(_text(left - 4, y(tick) + 3, _money_tick(tick), anchor="end", size=9))
+        parts.append(svg_text(left - 4, y(tick) + 3, _money_tick(tick), anchor="end", size=9))
     legend_x = left
     for item in [*series]:
         parts.append(element("rect", x=legend_x, y=8, width=10, height=10, fill=item.colour))
-        parts.append(_text(legend_x + 14, 17, item.name, size=10, fill=INK))
+        parts.append(svg_text(legend_x + 14, 17, item.name, size=10, fill=INK))
         legend_x += 24 + 6.5 * len(item.name)
     parts.append(element("circle", cx=legend_x + 5, cy=13, r=3.5, fill=INK))
-    parts.append(_text(legend_x + 12, 17, net_label, size=10, fill=INK))
+    parts.append(svg_text(legend_x + 12, 17, net_label, size=10, fill=INK))
     for index, category in enumerate(categories):
         x0 = left + index * band + (band - bar) / 2
         above, below = 0.0, 0.0
@@ -443,8 +445,8 @@ def diverging_bars(
             )
         )
         if index % 2 == 0 or index == len(categories) - 1:
-            parts.append(_text(x0 + bar / 2, height - 8, category, anchor="middle", size=9))
-    return _svg(title, width, height, "bars", *parts)
+            parts.append(svg_text(x0 + bar / 2, height - 8, category, anchor="middle", size=9))
+    return svg_chart(title, width, height, "bars", *parts)
 
 
 def horizontal_bars(
@@ -462,7 +464,7 @@ def horizontal_bars(
     parts: list[Markup] = []
     for index, (label, amount, note) in enumerate(items):
         y0 = 6 + index * row
-        parts.append(_text(left - 6, y0 + 14, label, anchor="end", size=11, fill=INK))
+        parts.append(svg_text(left - 6, y0 + 14, label, anchor="end", size=11, fill=INK))
         if amount > 0:
             parts.append(
                 element(
@@ -476,8 +478,8 @@ def horizontal_bars(
                     class_="mark bar",
                 )
             )
-        parts.append(_text(scale(amount) + 6, y0 + 14, note, size=10))
-    return _svg(title, width, height, "hbars", *parts)
+        parts.append(svg_text(scale(amount) + 6, y0 + 14, note, size=10))
+    return svg_chart(title, width, height, "hbars", *parts)
 
 
 def status_grid(
@@ -498,14 +500,14 @@ def status_grid(
         "breach": "#f5b7b1",
         "insufficient": "#eceff1",
     }
-    parts: list[Markup] = [_text(4, 14, row_heading, size=10, fill=INK, weight="bold")]
+    parts: list[Markup] = [svg_text(4, 14, row_heading, size=10, fill=INK, weight="bold")]
     for col, label in enumerate(column_labels):
         parts.append(
-            _text(left + col * cell_w + cell_w / 2, top - 6, label, anchor="middle", size=9)
+            svg_text(left + col * cell_w + cell_w / 2, top - 6, label, anchor="middle", size=9)
         )
     for row, row_label in enumerate(row_labels):
         y0 = top + row * cell_h
-        parts.append(_text(left - 6, y0 + 13, row_label, anchor="end", size=9, fill=INK))
+        parts.append(svg_text(left - 6, y0 + 13, row_label, anchor="end", size=9, fill=INK))
         for col, column in enumerate(column_labels):
             cell = cells.get((row_label, column))
             if cell is None:
@@ -525,9 +527,11 @@ def status_grid(
             )
             if cell.text:
                 parts.append(
-                    _text(x0 + cell_w / 2, y0 + 12.5, cell.text, anchor="middle", size=9, fill=INK)
+                    svg_text(
+                        x0 + cell_w / 2, y0 + 12.5, cell.text, anchor="middle", size=9, fill=INK
+                    )
                 )
-    return _svg(title, width, height, "grid", *parts)
+    return svg_chart(title, width, height, "grid", *parts)
 
 
 def _truncate(text: str, limit: int) -> str:
@@ -550,10 +554,10 @@ def _flow_box(box: FlowBox, x0: float, y0: float, box_w: float, columns: int) ->
             stroke="#cbd2d9",
             class_="mark box",
         ),
-        _text(x0 + 10, y0 + 18, box.title, size=12, fill=INK, weight="bold"),
+        svg_text(x0 + 10, y0 + 18, box.title, size=12, fill=INK, weight="bold"),
     ]
     if not box.items:
-        parts.append(_text(x0 + 10, y0 + head_h + 18, "no starter KPI in this layer", size=10))
+        parts.append(svg_text(x0 + 10, y0 + head_h + 18, "no starter KPI in this layer", size=10))
     for index, item in enumerate(box.items):
         ix = x0 + (index % columns) * box_w
         iy = y0 + head_h + (index // columns) * item_h
@@ -629,4 +633,4 @@ def layer_flow(title: str, chain: Sequence[FlowBox], alongside: FlowBox) -> Mark
         )
     )
     parts.extend(_flow_box(alongside, 1, alongside_y, (width - 2) / columns, columns))
-    return _svg(title, width, height, "flow", fragment(*parts))
+    return svg_chart(title, width, height, "flow", fragment(*parts))

@@ -21,15 +21,25 @@ from empathy.reviews.periods import grain_label, trailing_periods
 
 
 @dataclass(frozen=True)
+class Extract:
+    """A CSV file written beside the pack (other than the KPI extract) and listed in its header."""
+
+    file_name: str
+    text: str
+    description: str
+
+
+@dataclass(frozen=True)
 class Section:
     """One part of a pack. `rows` are the scorecard rows of the reviewed period it shows; they
-    make up the pack's CSV extract."""
+    make up the pack's CSV extract. `extracts` are further CSV files of what the section shows."""
 
     key: str
     title: str
     body: Markup
     charts: int = 0
     rows: tuple[ScoreRow, ...] = ()
+    extracts: tuple[Extract, ...] = ()
 
 
 @dataclass

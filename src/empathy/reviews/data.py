@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import Any
 
 import duckdb
 
@@ -174,23 +175,27 @@ class RestatementLog:
     rows: tuple[Restatement, ...] = field(default_factory=tuple)
 
 
-def _records(connection: duckdb.DuckDBPyConnection, sql: str, params: Sequence[object] = ()):
+def records(
+    connection: duckdb.DuckDBPyConnection, sql: str, params: Sequence[object] = ()
+) -> list[dict[str, Any]]:
+    """The rows of a query as dicts keyed by column name."""
     cursor = connection.execute(sql, list(params))
     names = [column[0] for column in cursor.description]
     return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
 
-def table_exists(connection: duckdb.DuckDBPyConnection, table: str) -> bool:
+def table_exists(
+    connection: duckdb.DuckDBPyConnection, table: str, *, schema: str = "main"
+) -> bool:
     found = connection.execute(
-        "select count(*) from information_schema.tables "
-        "where table_schema = 'main' and table_name = ?",
-        [table],
+        "select count(*) from information_schema.tables where table_schema = ? and table_name = ?",
+        [schema, table],
     ).fetchone()
     return bool(found and found[0])
 
 
 def read_release(connection: duckdb.DuckDBPyConnection) -> Release:
-    rows = _records(
+    rows = records(
         connection,
         "select release_id, built_at from main.warehouse_release order by built_at desc limit 1",
     )
@@ -200,7 +205,7 @@ def read_release(connection: duckdb.DuckDBPyConnection) -> Release:
 
 
 def read_definitions(connection: duckdb.DuckDBPyConnection) -> dict[str, KpiDefinition]:
-    rows = _records(
+    rows = records(
         connection,
         """
         select kpi_id, name, layer, definition, unit, direction, owner, playbook,
@@ -296,7 +301,7 @@ def read_scores(
         "order by current_period.kpi_id, current_period.period_start, "
         "current_period.segment_type, current_period.segment_value"
     )
-    return [ScoreRow(**row) for row in _records(connection, sql, params)]
+    return [ScoreRow(**row) for row in records(connection, sql, params)]
 
 
 def read_diagnostics(
@@ -305,7 +310,7 @@ def read_diagnostics(
     """Rules that fired for the period, at its grain and at the next finer grain inside it."""
     finer = FINER_GRAIN[grain]
     end = period_end(grain, period_start)
-    rows = _records(
+    rows = records(
         connection,
         """
         select rule_id, rule_name, grain, period_start, segment_type, segment_value, severity,
@@ -329,7 +334,7 @@ def read_negative_theme_counts(
 ) -> list[ThemeCount]:
     """Per theme: comments negative about it (polarity, as in theme_negative_share), comments
     mentioning it, and up to `examples` distinct scrubbed negative comments, latest first."""
-    rows = _records(
+    rows = records(
         connection,
         """
         with period_mentions as (
@@ -393,7 +398,7 @@ def read_mrr_movements(
     connection: duckdb.DuckDBPyConnection, months: Sequence[date]
 ) -> list[MrrMonth]:
     """The MRR bridge per month: start + new + expansion + reactivation - contraction - churn."""
-    rows = _records(
+    rows = records(
         connection,
         """
         select
@@ -433,7 +438,7 @@ def read_restatements(
         [cadence, review_id],
     ).fetchone()
     since = found[0] if found else None
-    rows = _records(
+    rows = records(
         connection,
         """
         with restated as (

@@ -1,9 +1,10 @@
 """Weekly, monthly and quarterly review packs: which sections each shows, and writing them.
 
 All three are built from the same pieces (`empathy.reviews.sections`) over the same governed
-tables. To add a section to a cadence (experiment read-outs and attribution are expected for the
-monthly and quarterly packs), write a builder `(PackContext) -> Section` and append it to that
-cadence's list in `PACK_SECTIONS`.
+tables; the monthly and quarterly packs add experiment read-outs and attribution. To add a section
+to a cadence, write a builder `(PackContext) -> Section` and append it to that cadence's list in
+`PACK_SECTIONS`. A section may bring CSV extracts of its own (`Section.extracts`): they are written
+beside `kpis.csv` and listed in the pack's header.
 """
 
 from __future__ import annotations
@@ -25,7 +26,17 @@ from empathy.reviews.extract import csv_text
 from empathy.reviews.markup import Markup, element, fragment
 from empathy.reviews.page import document
 from empathy.reviews.periods import check_period_start, grain_of, period_end, period_label
-from empathy.reviews.sections import attention, changes, feedback, hierarchy, restatements, trends
+from empathy.reviews.readout_extracts import ATTRIBUTION_FILE, EXPERIMENTS_FILE
+from empathy.reviews.sections import (
+    attention,
+    attribution,
+    changes,
+    experiments,
+    feedback,
+    hierarchy,
+    restatements,
+    trends,
+)
 
 SectionBuilder = Callable[[PackContext], Section]
 
@@ -46,14 +57,16 @@ PACK_SECTIONS: dict[str, list[SectionBuilder]] = {
         attention.breaches_by_owner,
         attention.watches_by_owner,
         attention.diagnostics,
-        # experiment read-outs and attribution go here
+        experiments.experiment_readouts,
+        attribution.attribution,
         restatements.restatements,
     ],
     "quarterly": [
         changes.period_changes,
         hierarchy.kpi_hierarchy,
         attention.decisions_to_take,
-        # experiment read-outs and attribution go here
+        experiments.experiment_readouts,
+        attribution.attribution,
         restatements.restatements,
     ],
 }
@@ -64,6 +77,12 @@ PACK_TITLES = {
 }
 HTML_FILE = "review.html"
 CSV_FILE = "kpis.csv"
+SECTION_EXTRACTS = (EXPERIMENTS_FILE, ATTRIBUTION_FILE)
+SECTION_SOURCES = {
+    "experiments": "experiments from experiment_scorecard (exposure dates from "
+    "int_experiment_units)",
+    "attribution": "attribution from fct_attribution_summary",
+}
 
 
 @dataclass(frozen=True)
@@ -76,6 +95,7 @@ class ReviewPack:
     breaches: int
     diagnostics: int
     restatements: int
+    extract_paths: tuple[Path, ...] = ()
 
 
 def _load_context(
@@ -191,6 +211,19 @@ def _rules(ctx: PackContext) -> Markup:
     )
 
 
+def _extracts(sections: list[Section]) -> Markup:
+    items = [element("a", CSV_FILE, href=CSV_FILE), " (KPI rows)"]
+    for extract in (e for section in sections for e in section.extracts):
+        items += ["; ", element("a", extract.file_name, href=extract.file_name)]
+        items.append(f" ({extract.description})")
+    return fragment(*items)
+
+
+def _sources(sections: list[Section]) -> str:
+    found = [SECTION_SOURCES[s.key] for s in sections if s.key in SECTION_SOURCES]
+    return "".join(f"; {source}" for source in found)
+
+
 def _page(ctx: PackContext, sections: list[Section], generated_at: datetime) -> str:
     title = f"{PACK_TITLES[ctx.cadence]} {ctx.label}"
     built = f"{ctx.release.built_at:%Y-%m-%d %H:%M} UTC" if ctx.release.built_at else "unknown"
@@ -206,6 +239,8 @@ def _page(ctx: PackContext, sections: list[Section], generated_at: datetime) -> 
         element("dd", _versions_text(ctx, ctx.period_rows)),
         element("dt", "Generated"),
         element("dd", f"{generated_at:%Y-%m-%d %H:%M} UTC"),
+        element("dt", "Extracts"),
+        element("dd", _extracts(sections)),
         class_="meta",
     )
     headline, _ = _headline(ctx)
@@ -232,7 +267,7 @@ def _page(ctx: PackContext, sections: list[Section], generated_at: datetime) -> 
             (
                 "Read from the governed tables of the release (kpi_scorecard, kpi_definitions, "
                 "kpi_diagnostics, kpi_review_log; comments from fct_comment_themes, MRR from "
-                "fct_mrr_movements). The KPI rows of this pack: "
+                f"fct_mrr_movements{_sources(sections)}). The KPI rows of this pack: "
             ),
             element("a", CSV_FILE, href=CSV_FILE),
             ".",
@@ -271,8 +306,9 @@ def write_review_pack(
     echo: Callable[[str], None] = print,
     min_sample_size: int | None = None,
 ) -> ReviewPack:
-    """Write `reports_root/<cadence>/<label>/review.html` and `kpis.csv` for the closed period
-    starting at `period_start`, reading the published warehouse file read-only.
+    """Write `reports_root/<cadence>/<label>/review.html` and `kpis.csv` (and the sections'
+    extracts, e.g. `experiments.csv`, `attribution.csv`) for the closed period starting at
+    `period_start`, reading the published warehouse file read-only.
 
     `min_sample_size` names the minimum sample in the rules line; by default it is read from
     the release (the smallest sample the scorecard judged sufficient).
@@ -295,6 +331,7 @@ def write_review_pack(
     ]
     directory = Path(reports_root) / cadence / ctx.label
     directory.mkdir(parents=True, exist_ok=True)
+    extracts = [extract for section in sections for extract in section.extracts]
     pack = ReviewPack(
         directory=directory,
         html_path=directory / HTML_FILE,
@@ -304,8 +341,13 @@ def write_review_pack(
         breaches=sum(row.status == "breach" for row in ctx.period_rows),
         diagnostics=len(ctx.diagnostics),
         restatements=len(ctx.restatements.rows),
+        extract_paths=tuple(directory / extract.file_name for extract in extracts),
     )
     _write_atomically(pack.csv_path, csv_text(rows))
+    for extract in extracts:
+        _write_atomically(directory / extract.file_name, extract.text)
+    for stale in set(SECTION_EXTRACTS) - {extract.file_name for extract in extracts}:
+        (directory / stale).unlink(missing_ok=True)  # from an earlier write of the period
     _write_atomically(pack.html_path, html_text)
     echo(
         f"  {cadence} review {ctx.label}: {pack.charts} charts, {pack.breaches} breaches, "

@@ -67,6 +67,14 @@ figcaption { font-size: 12px; color: var(--muted); }
 svg.chart { max-width: 100%; height: auto; }
 .scroll { overflow-x: auto; }
 details > summary { cursor: pointer; color: var(--muted); margin: 6px 0; }
+h4 { font-size: 14px; margin: 14px 0 4px; }
+.decision { font-size: 15px; margin: 12px 0 4px; }
+.decision-ship { background: var(--on-track); }
+.decision-do_not_ship { background: var(--breach); }
+.decision-trade_off { background: var(--watch); }
+.decision-inconclusive { background: var(--insufficient); }
+.srm { border-left: 3px solid var(--breach); padding: 2px 10px; }
+.finding { background: var(--soft); border-left: 3px solid #2b6cb0; padding: 6px 12px; }
 footer { margin-top: 40px; font-size: 12px; color: var(--muted); }
 @media print { h2 { break-before: auto; } .owner, figure, tr { break-inside: avoid; } }
 """
