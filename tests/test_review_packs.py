@@ -23,6 +23,8 @@ import pytest
 from chromium import render_probe
 from conftest import Built
 from empathy.reviews import CADENCES, ReviewPack, period_label, write_review_pack
+from empathy.reviews.attribution_reads import Attribution, Credit, CreditTable
+from empathy.reviews.experiment_reads import ExperimentRun
 from empathy.reviews.extract import CSV_COLUMNS
 from empathy.reviews.markup import element
 from empathy.reviews.periods import (
@@ -32,6 +34,8 @@ from empathy.reviews.periods import (
     shift_period,
     trailing_periods,
 )
+from empathy.reviews.readout_extracts import EXPERIMENT_COLUMNS
+from empathy.reviews.sections.attribution import trust_building_sentence
 from empathy.reviews.units import format_change, format_value
 
 WEEK = date(2026, 10, 26)  # 2026-W44
@@ -151,6 +155,240 @@ def _scorecard_rows() -> list[dict[str, Any]]:
     return rows
 
 
+# --- hand-made experiments and attribution --------------------------------------------------
+
+EXPERIMENT_NAME = 'Warm <b>greeting</b> & "tone"'
+EXPERIMENT_HYPOTHESIS = "A warmer <script>alert(1)</script> greeting raises conversion."
+# an insufficient control value, written so that it cannot occur by chance
+HIDDEN_CONTROL = 43.21
+EXPOSURES = {  # experiment -> (first, last exposure, name, hypothesis, status)
+    "exp_win": (datetime(2026, 9, 14, 9), datetime(2026, 10, 20, 17), EXPERIMENT_NAME,
+                EXPERIMENT_HYPOTHESIS, "running"),
+    # assignment over in August; its 8-week reads close on 15 Oct 2026 at 12:00
+    "exp_srm": (datetime(2026, 8, 3, 12), datetime(2026, 8, 20, 12), "Split test", None,
+                "completed"),
+    # its reads closed in April: in no reviewed period
+    "exp_old": (datetime(2026, 1, 5), datetime(2026, 2, 20), "Old test", None, "completed"),
+}  # fmt: skip
+SCORECARD_EXPERIMENT_DDL = """
+create table main.experiment_scorecard (
+    experiment_id varchar, variant varchar, metric varchar, kpi_id varchar, metric_kind varchar,
+    metric_family varchar, metric_role varchar, direction varchar, metric_outcome varchar,
+    decision varchar, decision_reason varchar, weeks_after_exposure integer,
+    assigned_units bigint, units bigint, value double, control_units bigint,
+    control_value double, lift_abs double, lift_rel double, standard_error double,
+    test_statistic double, degrees_of_freedom double, ci_low double, ci_high double,
+    p_value double, p_value_adjusted double, srm_p_value double, is_control boolean,
+    is_primary boolean, is_guardrail boolean, is_decision_read boolean, has_min_sample boolean,
+    is_significant boolean, is_guardrail_breached boolean, is_sample_ratio_mismatch boolean
+)
+"""
+# metric -> (kpi_id, kind, family, direction)
+METRICS = {
+    "conversion_rate": (None, "rate", "commercial", "higher_is_better"),
+    "csat_pct": ("csat_pct", "rate", "human_centric", "higher_is_better"),
+    "escalation_rate": ("escalation_rate", "rate", "human_centric", "lower_is_better"),
+    "nps": ("nps", "mean", "human_centric", "higher_is_better"),
+}
+DECISION_READ_WEEKS = 4
+
+
+@dataclass(frozen=True)
+class Arms:
+    """One metric of one variant in one read window, with its control arm."""
+
+    experiment: str
+    metric: str
+    role: str
+    weeks: int
+    control: tuple[float, int, bool]  # value, units, the control arm reaches the minimum
+    variant: tuple[float, int]  # value, units
+    has_min_sample: bool
+    lift: tuple[float, float, float] | None  # lift, ci_low, ci_high
+    p: tuple[float, float] | None  # raw, Holm-adjusted
+    outcome: str
+    decision: str
+    reason: str
+    srm_p: float = 0.5
+    breached: bool = False
+
+
+SHIP = ("ship", "primary metric better, no metric worse")
+SRM = ("inconclusive", "sample-ratio mismatch: the split differs from the configured weights")
+EARLY = ("inconclusive", "no significant change in the primary metric")
+ARMS = [
+    # exp_win, the decision read: conversion better, CSAT (guardrail) flat, NPS below the minimum
+    Arms("exp_win", "conversion_rate", "primary", 4, (0.1, 1000, True), (0.15, 1000), True,
+         (0.05, 0.021, 0.079), (0.0004, 0.0012), "better", *SHIP),
+    Arms("exp_win", "csat_pct", "guardrail", 4, (0.8, 300, True), (0.79, 310), True,
+         (-0.01, -0.075, 0.055), (0.76, 0.76), "no_change", *SHIP),
+    Arms("exp_win", "nps", "secondary", 4, (HIDDEN_CONTROL, 12, False), (HIDDEN_VALUE, 9), False,
+         (HIDDEN_VALUE - HIDDEN_CONTROL, HIDDEN_LOW, HIDDEN_HIGH), (0.0123, 0.0369),
+         "insufficient_sample", *SHIP),
+    # exp_win, the primary metric's other reads: 1 week flat, 2 weeks variant below the minimum,
+    # no 8-week read yet
+    Arms("exp_win", "conversion_rate", "primary", 1, (0.03, 1000, True), (0.04, 1000), True,
+         (0.01, -0.02, 0.04), (0.31, 0.62), "no_change", *EARLY),
+    Arms("exp_win", "conversion_rate", "primary", 2, (0.06, 900, True), (HIDDEN_LOW, 20), False,
+         (HIDDEN_HIGH, HIDDEN_LOW, HIDDEN_HIGH), (0.02, 0.04), "insufficient_sample", *EARLY),
+    # exp_srm: a broken split; CSAT worse and an escalation guardrail breached
+    Arms("exp_srm", "csat_pct", "primary", 4, (0.8, 500, True), (0.7, 400), True,
+         (-0.1, -0.15, -0.05), (0.0001, 0.0002), "worse", *SRM, srm_p=1e-6),
+    Arms("exp_srm", "escalation_rate", "guardrail", 4, (0.2, 500, True), (0.26, 400), True,
+         (0.06, 0.02, 0.1), (0.0015, 0.003), "worse", *SRM, srm_p=1e-6, breached=True),
+    Arms("exp_srm", "csat_pct", "primary", 8, (0.8, 600, True), (0.72, 480), True,
+         (-0.08, -0.12, -0.04), (0.0001, 0.0002), "worse", *SRM, srm_p=1e-6),
+    Arms("exp_srm", "escalation_rate", "guardrail", 8, (0.2, 600, True), (0.25, 480), True,
+         (0.05, 0.01, 0.09), (0.01, 0.01), "worse", *SRM, srm_p=1e-6, breached=True),
+    Arms("exp_old", "csat_pct", "primary", 4, (0.8, 500, True), (0.85, 500), True,
+         (0.05, 0.01, 0.09), (0.01, 0.01), "better", *SHIP),
+]  # fmt: skip
+
+
+def _scorecard_pair(arms: Arms) -> list[dict[str, Any]]:
+    kpi_id, kind, family, direction = METRICS[arms.metric]
+    control_value, control_units, control_ok = arms.control
+    value, units = arms.variant
+    lift, low, high = arms.lift or (None, None, None)
+    p, p_adjusted = arms.p or (None, None)
+    common = {
+        "experiment_id": arms.experiment, "metric": arms.metric, "kpi_id": kpi_id,
+        "metric_kind": kind, "metric_family": family, "metric_role": arms.role,
+        "direction": direction, "weeks_after_exposure": arms.weeks, "srm_p_value": arms.srm_p,
+        "is_primary": arms.role == "primary", "is_guardrail": arms.role == "guardrail",
+        "is_decision_read": arms.weeks == DECISION_READ_WEEKS,
+        "is_sample_ratio_mismatch": arms.srm_p < 0.001,
+    }  # fmt: skip
+    control = {
+        **common, "variant": "control", "is_control": True, "metric_outcome": "control",
+        "assigned_units": 1000, "units": control_units, "value": control_value,
+        "control_units": control_units, "control_value": control_value,
+        "has_min_sample": control_ok, "is_significant": False, "is_guardrail_breached": False,
+    }  # fmt: skip
+    variant = {
+        **common, "variant": "treatment", "is_control": False, "metric_outcome": arms.outcome,
+        "decision": arms.decision, "decision_reason": arms.reason, "assigned_units": 990,
+        "units": units, "value": value, "control_units": control_units,
+        "control_value": control_value, "lift_abs": lift,
+        "lift_rel": None if lift is None else lift / control_value, "ci_low": low,
+        "ci_high": high, "p_value": p, "p_value_adjusted": p_adjusted,
+        "has_min_sample": arms.has_min_sample,
+        "is_significant": arms.outcome in ("better", "worse"),
+        "is_guardrail_breached": arms.breached,
+    }  # fmt: skip
+    return [control, variant]
+
+
+def add_experiments(connection: duckdb.DuckDBPyConnection) -> None:
+    connection.execute(SCORECARD_EXPERIMENT_DDL)
+    for row in (row for arms in ARMS for row in _scorecard_pair(arms)):
+        columns = list(row)
+        connection.execute(
+            f"insert into main.experiment_scorecard ({', '.join(columns)}) "
+            f"values ({', '.join('?' for _ in columns)})",
+            [row[column] for column in columns],
+        )
+    connection.execute("create schema intermediate")
+    connection.execute("create schema staging")
+    connection.execute("""
+        create table intermediate.int_experiment_units (
+            experiment_id varchar, unit_id varchar, variant varchar, exposed_at timestamp,
+            is_analysed boolean
+        )
+    """)
+    connection.execute("""
+        create table staging.stg_experiments__experiments (
+            experiment_id varchar, experiment_name varchar, hypothesis varchar, status varchar,
+            started_at timestamp, ended_at timestamp
+        )
+    """)
+    for experiment, (first, last, name, hypothesis, status) in EXPOSURES.items():
+        connection.executemany(
+            "insert into intermediate.int_experiment_units values (?, ?, ?, ?, ?)",
+            [
+                (experiment, "U1", "control", first, True),
+                (experiment, "U2", "treatment", last, True),
+                # not analysed: does not move the exposure dates
+                (experiment, "U3", "treatment", datetime(2026, 12, 24), False),
+            ],
+        )
+        connection.execute(
+            "insert into staging.stg_experiments__experiments values (?, ?, ?, ?, ?, null)",
+            [experiment, name, hypothesis, status, first],
+        )
+
+
+ATTRIBUTION_MODELS = ("first_touch", "last_touch", "linear", "position_based", "time_decay")
+ODD_CHANNEL = "<i>partner</i> & co"
+# (grain, period_start, dimension) -> {value: credits in ATTRIBUTION_MODELS order}
+CREDITS: dict[tuple[str, date, str], dict[str, tuple[float, ...]]] = {
+    ("month", MONTH, "touch_group"): {
+        "acquisition": (700, 600, 450, 550, 400),
+        "nurture": (150, 200, 200, 150, 250),
+        "trust_building": (50, 100, 250, 200, 250),
+        "unattributed": (100, 100, 100, 100, 100),
+    },
+    ("month", MONTH, "channel"): {
+        "ai_chat": (100, 150, 300, 250, 320),
+        "paid_search": (600, 550, 400, 450, 380),
+        ODD_CHANNEL: (200, 200, 200, 200, 200),
+        "unattributed": (100, 100, 100, 100, 100),
+    },
+    # another month: must not show in October's pack
+    ("month", date(2026, 9, 1), "touch_group"): {
+        "trust_building": (1, 7777, 2, 3, 4),
+        "acquisition": (7777, 1, 7776, 7775, 7774),
+    },
+    # the quarter: trust-building touches earn less under linear, the same under position-based
+    ("quarter", QUARTER, "touch_group"): {
+        "acquisition": (2500, 2000, 2200, 2000, 1800),
+        "nurture": (1000, 1000, 1000, 1000, 1000),
+        "trust_building": (500, 1000, 800, 1000, 1200),
+    },
+}
+
+
+def summary_rows() -> list[dict[str, Any]]:
+    """fct_attribution_summary rows for CREDITS, shares and last-touch comparisons included."""
+    rows = []
+    for (grain, start, dimension), values in CREDITS.items():
+        totals = [sum(credits[i] for credits in values.values()) for i in range(5)]
+        last = ATTRIBUTION_MODELS.index("last_touch")
+        for value, credits in values.items():
+            for index, model in enumerate(ATTRIBUTION_MODELS):
+                credit, base = float(credits[index]), float(credits[last])
+                share, base_share = credit / totals[index], base / totals[last]
+                rows.append({
+                    "grain": grain, "period_start": start, "dimension": dimension,
+                    "dimension_value": value, "model": model, "conversions": 3,
+                    "touches": 0 if value == "unattributed" else 5, "credit": credit,
+                    "period_value": float(totals[index]), "credit_share": share,
+                    "last_touch_credit": base, "last_touch_credit_share": base_share,
+                    "credit_vs_last_touch": credit - base,
+                    "credit_share_vs_last_touch": share - base_share,
+                    "credit_ratio_to_last_touch": credit / base if base else None,
+                })  # fmt: skip
+    return rows
+
+
+def add_attribution(connection: duckdb.DuckDBPyConnection) -> None:
+    rows = summary_rows()
+    columns = list(rows[0])
+    connection.execute(
+        "create table main.fct_attribution_summary (grain varchar, period_start date, "
+        "dimension varchar, dimension_value varchar, model varchar, conversions bigint, "
+        "touches bigint, credit double, period_value double, credit_share double, "
+        "last_touch_credit double, last_touch_credit_share double, "
+        "credit_vs_last_touch double, credit_share_vs_last_touch double, "
+        "credit_ratio_to_last_touch double)"
+    )
+    connection.executemany(
+        f"insert into main.fct_attribution_summary ({', '.join(columns)}) "
+        f"values ({', '.join('?' for _ in columns)})",
+        [[row[column] for column in columns] for row in rows],
+    )
+
+
 def make_warehouse(path: Path) -> Path:
     """A warehouse file with the tables a review pack reads, filled with chosen rows."""
     with duckdb.connect(str(path)) as connection:
@@ -218,6 +456,8 @@ def make_warehouse(path: Path) -> Path:
                 1100.0 as end_mrr
             from range(date '2025-09-01', date '2026-11-01', interval 1 month) as t(month_start)
         """)
+        add_experiments(connection)
+        add_attribution(connection)
     return path
 
 
@@ -251,6 +491,22 @@ def section(html: str, key: str) -> str:
 
 def text(html: str) -> str:
     return re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", " ", html))).strip()
+
+
+GEOMETRY = re.compile(r'\s(?:x|y|x1|x2|y1|y2|cx|cy|r|dx|width|height|d|viewBox)="[^"]*"')
+
+
+def without_geometry(html: str) -> str:
+    """The page without SVG coordinates, which may contain any digits by chance."""
+    return GEOMETRY.sub("", html)
+
+
+def assert_hidden(html: str, *values: float) -> None:
+    """None of the values (written below the minimum sample) is on the page, in any format."""
+    shown = without_geometry(html)
+    for hidden in values:
+        for written in (f"{hidden:.1f}", str(hidden), f"{hidden:.2f}", f"{hidden * 100:.1f}"):
+            assert written not in shown, f"{written} is on the page"
 
 
 def read_csv(path: Path) -> list[dict[str, str]]:
@@ -341,9 +597,9 @@ def test_insufficient_values_are_not_shown_as_numbers(mini: Path, tmp_path: Path
     weekly = write(mini, "weekly", tmp_path / "reports")
     monthly = write(mini, "monthly", tmp_path / "reports")
     for pack in (weekly, monthly):
-        html = pack.html_path.read_text(encoding="utf-8")
-        for hidden in (HIDDEN_VALUE, HIDDEN_LOW, HIDDEN_HIGH):
-            assert f"{hidden:.1f}" not in html and str(hidden) not in html
+        assert_hidden(
+            pack.html_path.read_text(encoding="utf-8"), HIDDEN_VALUE, HIDDEN_LOW, HIDDEN_HIGH
+        )
     changes = text(section(weekly.html_path.read_text(encoding="utf-8"), "changes"))
     assert "Net Promoter Score nps · experience insufficient (n = 7)" in changes
     rows = {row["kpi_id"]: row for row in read_csv(weekly.csv_path) if row["segment_type"] == "all"}
@@ -629,6 +885,320 @@ def test_without_a_review_log_the_pack_says_so(mini: Path, tmp_path: Path) -> No
         "kpi_review_log)."
     )
     assert pack.restatements == 0
+
+
+DASH = "\N{EN DASH}"
+
+
+# --- experiment read-outs -----------------------------------------------------------------------
+
+
+def experiment_blocks(html: str) -> dict[str, str]:
+    """The HTML of each experiment's block in the read-outs, by experiment id."""
+    blocks = section(html, "experiments").split('<section class="owner experiment">')[1:]
+    found = {}
+    for block in blocks:
+        experiment = re.search(r'<span class="kpi-id">(exp_[a-z_]+)</span>', block)
+        assert experiment, block[:200]
+        found[experiment.group(1)] = block
+    return found
+
+
+def table_rows(html: str) -> list[str]:
+    """The text of each body row of the tables in `html`."""
+    return [text(row) for body in html.split("<tbody>")[1:] for row in
+            body.split("</tbody>")[0].split("</tr>")[:-1]]  # fmt: skip
+
+
+def charts_of(html: str, kind: str) -> list[str]:
+    return re.findall(rf'<svg[^>]*class="chart chart-{kind}".*?</svg>', html, re.DOTALL)
+
+
+def test_experiment_readout_shows_the_decision_read(mini: Path, tmp_path: Path) -> None:
+    pack = write(mini, "monthly", tmp_path / "reports")
+    blocks = experiment_blocks(pack.html_path.read_text(encoding="utf-8"))
+    assert list(blocks) == ["exp_srm", "exp_win"]  # oldest exposure first; exp_old not shown
+    win = blocks["exp_win"]
+    assert "treatment vs control: ship at the 4-week read: primary metric better, no metric " \
+        "worse." in text(win)  # fmt: skip
+    assert 'class="badge decision-ship"' in win
+    assert "Sample ratio: chi-square p 0.500 against the configured weights, no mismatch." in (
+        text(win)
+    )
+    decision_read = table_rows(win.split("<h4>")[0])
+    assert decision_read[0] == (
+        "Conversion rate conversion_rate · commercial primary 10.0% n = 1,000 15.0% n = 1,000 "
+        "+5.0 pp +50.0% relative +2.1 pp to +7.9 pp 0.001 raw < 0.001 better"
+    )
+    assert decision_read[1] == (
+        "CSAT (top-2-box) csat_pct · human-centric guardrail 80.0% n = 300 79.0% n = 310 "
+        "-1.0 pp -1.2% relative -7.5 pp to +5.5 pp 0.760 raw 0.760 no significant change"
+    )
+    # the broken split is flagged, the breached guardrail marked
+    srm = blocks["exp_srm"]
+    assert "Sample-ratio mismatch: the split of units differs from the configured weights " \
+        "(chi-square p < 0.001)" in text(srm)  # fmt: skip
+    assert 'class="badge decision-inconclusive"' in srm
+    rows = table_rows(srm.split("<h4>")[0])
+    assert rows[1].startswith("Escalation rate escalation_rate · human-centric guardrail breached")
+    assert rows[1].endswith("+6.0 pp +30.0% relative +2.0 pp to +10.0 pp 0.003 raw 0.002 worse")
+    assert '<span class="bad significant">guardrail breached</span>' in srm
+
+
+def test_experiment_forest_plot_draws_lifts_around_zero(mini: Path, tmp_path: Path) -> None:
+    pack = write(mini, "monthly", tmp_path / "reports")
+    win = experiment_blocks(pack.html_path.read_text(encoding="utf-8"))["exp_win"]
+    (forest,) = charts_of(win, "forest")
+    assert "<title>Warm &lt;b&gt;greeting&lt;/b&gt; &amp; &quot;tone&quot;, treatment vs " \
+        "control: lift of each metric at 4 weeks with 95% interval</title>" in forest  # fmt: skip
+    # conversion (primary: a diamond) and CSAT drawn with their intervals; NPS only a cross
+    assert forest.count('class="mark point"') == 2 and forest.count('class="mark interval"') == 2
+    assert forest.count('class="gap"') == 1
+    assert "<title>Net Promoter Score: insufficient (n = 12 / 9)</title>" in forest
+    zero = float(re.search(r'<line x1="([\d.]+)" x2="\1"[^>]*stroke-dasharray', forest).group(1))
+    diamond = re.search(r'<path d="M([\d.]+) [\d.]+L[^"]*Z" fill="#2f7d32" class="mark point"',
+                        forest)  # fmt: skip
+    assert diamond and float(diamond.group(1)) > zero  # conversion better: right of zero
+    csat = re.search(r'<path d="M([\d.]+) [\d.]+H([\d.]+)[^"]*"[^>]*class="mark interval">'
+                     r"<title>CSAT", forest)  # fmt: skip
+    assert csat and float(csat.group(1)) < zero < float(csat.group(2))  # crosses zero
+    html = pack.html_path.read_text(encoding="utf-8")
+    readouts = section(html, "experiments")
+    assert len(charts_of(readouts, "forest")) == len(charts_of(readouts, "windows")) == 2
+    assert readouts.count("<svg") == 4 and pack.charts == html.count("<svg")
+
+
+def test_experiment_long_term_read_of_the_primary_metric(mini: Path, tmp_path: Path) -> None:
+    pack = write(mini, "monthly", tmp_path / "reports")
+    win = experiment_blocks(pack.html_path.read_text(encoding="utf-8"))["exp_win"]
+    long_term = win.split("<h4>")[1]
+    assert text(long_term).startswith("Long-term read: Conversion rate by weeks after exposure")
+    assert table_rows(long_term) == [
+        "1 week 3.0% n = 1,000 4.0% n = 1,000 +1.0 pp -2.0 pp to +4.0 pp 0.620 no significant "
+        "change inconclusive",
+        f"2 weeks 6.0% n = 900 insufficient (n = 20) {DASH} {DASH} {DASH} insufficient "
+        "(n = 900 / 20) inconclusive",
+        "4 weeks (decision read) 10.0% n = 1,000 15.0% n = 1,000 +5.0 pp +2.1 pp to +7.9 pp "
+        "0.001 better ship",
+        "8 weeks not read yet: no unit has had 8 weeks since exposure" + f" {DASH}" * 6,
+    ]
+    (chart,) = charts_of(win, "windows")
+    assert chart.count('class="mark point"') == 2 and chart.count('class="gap"') == 2
+    assert "<title>Conversion rate, 2 weeks after exposure: insufficient (n = 900 / 20)" in chart
+    assert "<title>8 wk: not read yet: no unit has had 8 weeks since exposure</title>" in chart
+
+
+def test_experiment_values_below_the_minimum_sample_are_not_results(
+    mini: Path, tmp_path: Path
+) -> None:
+    pack = write(mini, "monthly", tmp_path / "reports")
+    html = pack.html_path.read_text(encoding="utf-8")
+    readouts = section(html, "experiments")
+    assert_hidden(readouts, HIDDEN_VALUE, HIDDEN_LOW, HIDDEN_HIGH, HIDDEN_CONTROL,
+                  HIDDEN_VALUE - HIDDEN_CONTROL)  # fmt: skip
+    nps = next(row for row in table_rows(readouts) if row.startswith("Net Promoter Score"))
+    assert nps == (
+        "Net Promoter Score nps · human-centric secondary insufficient (n = 12) not compared "
+        f"(n = 9) {DASH} {DASH} {DASH} insufficient (n = 12 / 9)"
+    )
+    assert "0.037" not in text(readouts) and "0.012" not in text(readouts)  # its p-values
+    rows = read_csv(pack.directory / "experiments.csv")
+    for row in rows:
+        if row["has_min_sample"] == "false":
+            assert row["metric_outcome"] == "insufficient_sample"
+            for column in ("value", "control_value", "lift_abs", "lift_rel", "ci_low",
+                           "ci_high", "p_value", "p_value_adjusted"):  # fmt: skip
+                assert row[column] == "", (row["metric"], column)
+    assert sum(row["has_min_sample"] == "false" for row in rows) == 2
+
+
+def test_experiment_text_is_escaped(mini: Path, tmp_path: Path) -> None:
+    pack = write(mini, "monthly", tmp_path / "reports")
+    html = pack.html_path.read_text(encoding="utf-8")
+    win = experiment_blocks(html)["exp_win"]
+    assert "<script" not in html.lower() and "<b>greeting" not in html
+    assert "<h3>Warm &lt;b&gt;greeting&lt;/b&gt; &amp; &quot;tone&quot;<span" in win
+    assert "A warmer &lt;script&gt;alert(1)&lt;/script&gt; greeting raises conversion." in win
+    assert EXPERIMENT_NAME in text(win) and EXPERIMENT_HYPOTHESIS in text(win)
+
+
+def test_which_experiments_a_period_shows(mini: Path, tmp_path: Path) -> None:
+    def run(first: datetime, last: datetime) -> ExperimentRun:
+        return ExperimentRun("e", "e", None, None, first, last, 10, 8)
+
+    october, november = date(2026, 10, 1), date(2026, 11, 1)
+    assert run(datetime(2026, 10, 31, 23, 59), datetime(2026, 12, 1)).is_shown_in(october, november)
+    assert not run(datetime(2026, 11, 1), datetime(2026, 12, 1)).is_shown_in(october, november)
+    # the 8-week reads of an exposure on 6 Aug close on 1 Oct at 00:00: before October
+    assert not run(datetime(2026, 7, 1), datetime(2026, 8, 6)).is_shown_in(october, november)
+    assert run(datetime(2026, 7, 1), datetime(2026, 8, 6, 0, 1)).is_shown_in(october, november)
+    assert run(datetime(2025, 1, 1), datetime(2027, 1, 1)).is_shown_in(october, november)
+    monthly = experiment_blocks(write(mini, "monthly", tmp_path / "m").html_path.read_text())
+    assert "In 2026-10: assignment over; the 8-week reads of its last exposures close on " \
+        "15 Oct 2026." in text(monthly["exp_srm"])  # fmt: skip
+    assert "In 2026-10: assigning units." in text(monthly["exp_win"])
+    quarterly = write(mini, "quarterly", tmp_path / "q").html_path.read_text()
+    blocks = experiment_blocks(quarterly)
+    assert list(blocks) == ["exp_srm", "exp_win"]
+    assert "In 2026-Q3: assigning units (started in this period)." in text(blocks["exp_win"])
+    # not analysed units do not move the exposure dates
+    assert "Exposure 14 Sep 2026 to 20 Oct 2026 UTC, 2 units analysed" in text(blocks["exp_win"])
+
+
+def test_a_period_without_experiments_says_so(mini: Path, tmp_path: Path) -> None:
+    with duckdb.connect(str(mini)) as connection:
+        connection.execute(
+            "update intermediate.int_experiment_units set exposed_at = exposed_at - interval 3 year"
+        )
+    pack = write(mini, "monthly", tmp_path / "reports")
+    readouts = section(pack.html_path.read_text(encoding="utf-8"), "experiments")
+    assert text(readouts) == (
+        "Experiment read-outs No experiment was running or concluding in 2026-10: none assigned "
+        "units in the period or still had exposure cohorts being read."
+    )
+    assert read_csv(pack.directory / "experiments.csv") == []
+    with duckdb.connect(str(mini)) as connection:
+        connection.execute("drop table main.experiment_scorecard")
+    pack = write(mini, "quarterly", tmp_path / "reports")
+    readouts = section(pack.html_path.read_text(encoding="utf-8"), "experiments")
+    assert "This release has no experiment tables" in text(readouts)
+    assert not (pack.directory / "experiments.csv").exists()
+
+
+# --- attribution --------------------------------------------------------------------------------
+
+MONTH_SENTENCE = (
+    "In 2026-10, trust-building touches earn $100 (10.0%) of the $1,000 conversion value under "
+    "last touch, and more under every multi-touch model: linear $250 (25.0%), 2.50 times the "
+    "last-touch credit; position-based $200 (20.0%), 2.00 times the last-touch credit; time "
+    "decay $250 (25.0%), 2.50 times the last-touch credit. First touch gives them $50 (5.0%)."
+)
+
+
+def test_attribution_by_touch_group_and_channel_against_last_touch(
+    mini: Path, tmp_path: Path
+) -> None:
+    pack = write(mini, "monthly", tmp_path / "reports")
+    html = pack.html_path.read_text(encoding="utf-8")
+    credit = section(html, "attribution")
+    assert MONTH_SENTENCE in text(credit)
+    assert "$1,000 of conversion value" in text(credit)
+    groups, channels = table_rows(credit.split("<h3>")[1]), table_rows(credit.split("<h3>")[2])
+    assert groups == [
+        "acquisition $600 60.0% $700 70.0% · +10.0 pp $450 45.0% · -15.0 pp $550 55.0% · "
+        "-5.0 pp $400 40.0% · -20.0 pp",
+        "nurture $200 20.0% $150 15.0% · -5.0 pp $200 20.0% · ±0.0 pp $150 15.0% · -5.0 pp "
+        "$250 25.0% · +5.0 pp",
+        "trust_building $100 10.0% $50 5.0% · -5.0 pp $250 25.0% · +15.0 pp $200 20.0% · "
+        "+10.0 pp $250 25.0% · +15.0 pp",
+        "unattributed $100 10.0% $100 10.0% · ±0.0 pp $100 10.0% · ±0.0 pp $100 10.0% · "
+        "±0.0 pp $100 10.0% · ±0.0 pp",
+    ]
+    assert [row.split(" $")[0] for row in channels] == [
+        "paid_search",
+        ODD_CHANNEL,
+        "ai_chat",
+        "unattributed",
+    ]
+    assert "7,77" not in text(credit)  # September's credits
+    # one small-multiples chart per dimension: 5 panels x 4 values, every bar drawn
+    groups_chart, channels_chart = charts_of(credit, "multiples")
+    assert groups_chart.count('class="mark bar"') == 20
+    assert groups_chart.count('class="reference"') == 16  # a last-touch tick in 4 panels
+    assert "<title>Linear · trust_building: $250 (25.0%); last touch $100 (10.0%), +15.0 pp" \
+        "</title>" in groups_chart  # fmt: skip
+    assert "&lt;i&gt;partner&lt;/i&gt; &amp; co" in channels_chart and "<i>" not in credit
+    bars = re.findall(r'width="([\d.]+)"[^>]*class="mark bar"><title>([^<]+)</title>',
+                      groups_chart)  # fmt: skip
+    widths = {title.split(":")[0]: float(width) for width, title in bars}
+    assert widths["Linear · trust_building"] == pytest.approx(
+        2.5 * widths["Last touch · trust_building"], rel=0.01
+    )
+    rows = read_csv(pack.directory / "attribution.csv")
+    assert len(rows) == 40 and {row["period_start"] for row in rows} == {"2026-10-01"}
+    trust = next(r for r in rows if r["dimension_value"] == "trust_building" and
+                 r["model"] == "linear")  # fmt: skip
+    assert (float(trust["credit"]), float(trust["credit_ratio_to_last_touch"])) == (250.0, 2.5)
+
+
+def test_attribution_of_a_quarter_reads_the_quarter(mini: Path, tmp_path: Path) -> None:
+    pack = write(mini, "quarterly", tmp_path / "reports")
+    html = pack.html_path.read_text(encoding="utf-8")
+    credit = text(section(html, "attribution"))
+    assert (
+        "In 2026-Q3, trust-building touches earn $1,000 (25.0%) of the $4,000 conversion value "
+        "under last touch, and more under time decay, less under linear, the same under "
+        "position-based: linear $800 (20.0%), 0.80 times the last-touch credit;"
+    ) in credit
+    assert "By touch group" in credit and "By channel" not in credit  # no channel rows
+    assert len(charts_of(section(html, "attribution"), "multiples")) == 1
+    assert pack.charts == html.count("<svg")
+
+
+def test_trust_building_sentence_when_last_touch_gives_nothing() -> None:
+    def credit(model: str, amount: float) -> Credit:
+        return Credit("month", MONTH, "touch_group", "trust_building", model, 1, 1, amount,
+                      500.0, amount / 500.0, 0.0, 0.0, amount, amount / 500.0, None)  # fmt: skip
+
+    amounts = {"first_touch": 0.0, "last_touch": 0.0, "linear": 50.0, "position_based": 40.0,
+               "time_decay": 30.0}  # fmt: skip
+    cells = {("trust_building", m): credit(m, a) for m, a in amounts.items()}
+    table_ = CreditTable("touch_group", ("trust_building",), cells, 500.0)
+    found = Attribution(True, {"touch_group": table_}, tuple(cells.values()))
+    assert trust_building_sentence(found, "2026-10") == (
+        "In 2026-10, trust-building touches earn nothing under last touch, and more under every "
+        "multi-touch model: linear $50 (10.0%), $50 more; position-based $40 (8.0%), $40 more; "
+        "time decay $30 (6.0%), $30 more. First touch gives them $0 (0.0%)."
+    )
+    nothing = Attribution(True, {"touch_group": CreditTable("touch_group", (), {}, 500.0)})
+    assert trust_building_sentence(nothing, "2026-10") == (
+        "Trust-building touches earned no credit in 2026-10: no conversion had one in its "
+        "look-back window."
+    )
+
+
+def test_a_period_without_conversions_says_so(mini: Path, tmp_path: Path) -> None:
+    with duckdb.connect(str(mini)) as connection:
+        connection.execute("delete from main.fct_attribution_summary where grain = 'month'")
+    pack = write(mini, "monthly", tmp_path / "reports")
+    credit = text(section(pack.html_path.read_text(encoding="utf-8"), "attribution"))
+    assert credit == "Attribution: credit by model, compared with last touch No conversions " \
+        "in 2026-10: nothing to attribute."  # fmt: skip
+    assert read_csv(pack.directory / "attribution.csv") == []
+    with duckdb.connect(str(mini)) as connection:
+        connection.execute("drop table main.fct_attribution_summary")
+    pack = write(mini, "monthly", tmp_path / "reports")
+    credit = text(section(pack.html_path.read_text(encoding="utf-8"), "attribution"))
+    assert "This release has no fct_attribution_summary" in credit
+    assert not (pack.directory / "attribution.csv").exists()  # the earlier one is removed
+
+
+def test_extracts_are_listed_in_the_header_and_written(mini: Path, tmp_path: Path) -> None:
+    for cadence in ("monthly", "quarterly"):
+        pack = write(mini, cadence, tmp_path / "reports")
+        names = ["attribution.csv", "experiments.csv", "kpis.csv", "review.html"]
+        assert sorted(p.name for p in pack.directory.iterdir()) == names
+        assert pack.extract_paths == (
+            pack.directory / "experiments.csv",
+            pack.directory / "attribution.csv",
+        )
+        html = pack.html_path.read_text(encoding="utf-8")
+        meta = html.split('<dl class="meta">')[1].split("</dl>")[0]
+        for name in ("kpis.csv", "experiments.csv", "attribution.csv"):
+            assert f'<a href="{name}">{name}</a>' in meta
+        with (pack.directory / "experiments.csv").open(encoding="utf-8", newline="") as stream:
+            assert tuple(next(csv.reader(stream))) == EXPERIMENT_COLUMNS
+        rows = read_csv(pack.directory / "experiments.csv")
+        assert {row["experiment_id"] for row in rows} == {"exp_srm", "exp_win"}
+        assert len(rows) == 9 and {row["variant"] for row in rows} == {"treatment"}
+        conversion = next(r for r in rows if r["metric"] == "conversion_rate" and
+                          r["weeks_after_exposure"] == "4")  # fmt: skip
+        assert (conversion["decision"], float(conversion["lift_abs"])) == ("ship", 0.05)
+        assert conversion["is_decision_read"] == "true"
+        assert_csv_matches_scorecard(pack, mini, cadence, REVIEWED[cadence], set())
+    weekly = write(mini, "weekly", tmp_path / "reports")
+    assert weekly.extract_paths == ()
+    assert 'id="experiments"' not in weekly.html_path.read_text(encoding="utf-8")
 
 
 # --- the three packs of a real build, as a reader sees them -------------------------------------

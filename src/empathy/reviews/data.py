@@ -5,7 +5,8 @@ Every KPI value comes from `kpi_scorecard`; fired rules from `kpi_diagnostics`; 
 governed table holds are read from the marts, each in one query named for it:
 `read_negative_theme_counts` (negative mentions per theme and example comments of a period, from
 `fct_comment_themes`) and `read_mrr_movements` (the MRR bridge per month, from
-`fct_mrr_movements`).
+`fct_mrr_movements`). Experiment read-outs and attribution are read in `experiment_reads` and
+`attribution_reads`.
 """
 
 from __future__ import annotations

@@ -4,9 +4,10 @@ shows, and their rows of `experiment_scorecard`.
 Which experiments a period shows. The scorecard holds no dates, so the exposure dates come from
 the units it analyses (`intermediate.int_experiment_units`, analysed units only): an experiment
 is shown for the period [start, end) when it exposed its first unit before the period ended and
-its longest read window (the last exposure plus the scorecard's largest `weeks_after_exposure`,
-8 weeks) had not closed before the period began. That is: it was assigning units in the period
-(running), or its assignment had ended and its exposure cohorts were still being read (concluding).
+its longest read window (the last exposure plus the largest `weeks_after_exposure` of the
+scorecard, 8 weeks) had not closed before the period began. That is: it was assigning units in
+the period (running), or its assignment had ended and its exposure cohorts were still being read
+(concluding).
 Name, hypothesis and platform status come from `staging.stg_experiments__experiments` when the
 release has it.
 
@@ -105,6 +106,7 @@ class ExperimentReads:
     available: bool
     runs: tuple[ExperimentRun, ...] = ()
     rows: tuple[ArmRead, ...] = ()
+    windows: tuple[int, ...] = ()  # the read windows of the scorecard, in weeks
 
     def rows_of(self, experiment_id: str) -> list[ArmRead]:
         return [row for row in self.rows if row.experiment_id == experiment_id]
@@ -146,9 +148,8 @@ def read_experiments(
             group by experiment_id
         ),
         windows as (
-            select experiment_id, max(weeks_after_exposure) as longest_read_weeks
+            select max(weeks_after_exposure) as longest_read_weeks
             from main.experiment_scorecard
-            group by experiment_id
         )
         select
             exposures.experiment_id,
@@ -160,7 +161,9 @@ def read_experiments(
             exposures.units,
             windows.longest_read_weeks
         from exposures
-        inner join windows on exposures.experiment_id = windows.experiment_id
+        inner join (select distinct experiment_id from main.experiment_scorecard) as scored
+            on exposures.experiment_id = scored.experiment_id
+        cross join windows
         {platform}
         order by exposures.first_exposure, exposures.experiment_id
         """,
@@ -168,8 +171,14 @@ def read_experiments(
     runs = tuple(
         run for run in (ExperimentRun(**row) for row in found) if run.is_shown_in(start, end)
     )
+    windows = tuple(
+        int(weeks)
+        for (weeks,) in connection.execute(
+            "select distinct weeks_after_exposure from main.experiment_scorecard order by 1"
+        ).fetchall()
+    )
     if not runs:
-        return ExperimentReads(available=True)
+        return ExperimentReads(available=True, windows=windows)
     rows = records(
         connection,
         f"""
@@ -180,4 +189,6 @@ def read_experiments(
         """,
         [[run.experiment_id for run in runs]],
     )
-    return ExperimentReads(available=True, runs=runs, rows=tuple(ArmRead(**row) for row in rows))
+    return ExperimentReads(
+        available=True, runs=runs, rows=tuple(ArmRead(**row) for row in rows), windows=windows
+    )

@@ -51,6 +51,20 @@ def _versus(found: Credit | None, base: float) -> str:
     return f"{_earns(found)}, {ratio:.2f} times the last-touch credit"
 
 
+def _verdict(amounts: list[tuple[str, float]], base: float) -> str:
+    """`more under every multi-touch model`, or which models give more, less or the same."""
+    sides: dict[str, list[str]] = {"more": [], "less": [], "the same": []}
+    for model, amount in amounts:
+        side = "more" if amount > base + 0.005 else "less" if amount < base - 0.005 else "the same"
+        sides[side].append(MODEL_NAMES[model].lower())
+    for side, models in sides.items():
+        if len(models) == len(amounts):
+            return f"{side} under every multi-touch model"
+    return ", ".join(
+        f"{side} under {' and '.join(models)}" for side, models in sides.items() if models
+    )
+
+
 def trust_building_sentence(attribution: Attribution, label: str) -> str:
     """What trust-building touches earn under each multi-touch model against last touch."""
     groups = attribution.tables.get("touch_group")
@@ -64,13 +78,13 @@ def trust_building_sentence(attribution: Attribution, label: str) -> str:
     last = cells[REFERENCE]
     base = last.credit if last is not None and last.credit is not None else 0.0
     multi = [cells[model] for model in MULTI_TOUCH]
-    amounts = [(found.credit or 0.0) if found else 0.0 for found in multi]
-    if all(amount > base + 0.005 for amount in amounts):
-        verdict = "more under every multi-touch model"
-    elif all(amount < base - 0.005 for amount in amounts):
-        verdict = "less under every multi-touch model"
-    else:
-        verdict = "more under some multi-touch models and less or the same under others"
+    verdict = _verdict(
+        [
+            (model, (found.credit or 0.0) if found else 0.0)
+            for model, found in zip(MULTI_TOUCH, multi, strict=True)
+        ],
+        base,
+    )
     base_text = (
         f"{_earns(last)} of the {_money(attribution.period_value)} conversion value"
         if base > 0

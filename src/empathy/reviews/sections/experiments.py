@@ -12,7 +12,12 @@ from collections.abc import Sequence
 
 from empathy.reviews.context import Extract, PackContext, Section
 from empathy.reviews.data import KpiDefinition
-from empathy.reviews.experiment_reads import ArmRead, ExperimentRun, read_experiments
+from empathy.reviews.experiment_reads import (
+    ArmRead,
+    ExperimentReads,
+    ExperimentRun,
+    read_experiments,
+)
 from empathy.reviews.lift_charts import LiftRow, WindowPoint, forest_plot, lift_by_window
 from empathy.reviews.markup import Markup, element, fragment
 from empathy.reviews.page import Column, empty, figure, note, table
@@ -267,7 +272,7 @@ def _long_term(
         label = f"{weeks} wk"
         row = primary.get(weeks)
         if row is None:
-            reason = f"not read yet: no unit has had {weeks} weeks since exposure"
+            reason = f"not read yet: no unit has had {_weeks(weeks)} since exposure"
             points.append(WindowPoint(label, None, None, None, "", f"{label}: {reason}"))
             table_rows.append(
                 (
@@ -373,12 +378,15 @@ def _srm_line(rows: Sequence[ArmRead]) -> Markup:
 
 
 def _variant_block(
-    run: ExperimentRun, variant: str, rows: Sequence[ArmRead], ctx: PackContext
+    run: ExperimentRun,
+    variant: str,
+    rows: Sequence[ArmRead],
+    windows: Sequence[int],
+    ctx: PackContext,
 ) -> tuple[list[Markup], int]:
     controls = {(r.metric, r.weeks_after_exposure): r for r in rows if r.is_control}
     mine = [r for r in rows if r.variant == variant]
     decision_reads = _ordered([r for r in mine if r.is_decision_read])
-    windows = sorted({r.weeks_after_exposure for r in rows})
     blocks: list[Markup] = [_decision_line(decision_reads[0] if decision_reads else None, variant)]
     charts = 0
     if decision_reads:
@@ -422,9 +430,8 @@ def _variant_block(
     return blocks, charts + drawn
 
 
-def _experiment(
-    run: ExperimentRun, rows: Sequence[ArmRead], ctx: PackContext
-) -> tuple[Markup, int]:
+def _experiment(run: ExperimentRun, reads: ExperimentReads, ctx: PackContext) -> tuple[Markup, int]:
+    rows = reads.rows_of(run.experiment_id)
     variants = sorted({row.variant for row in rows if not row.is_control})
     header = [
         element("h3", run.name, element("span", run.experiment_id, class_="kpi-id")),
@@ -447,7 +454,7 @@ def _experiment(
     blocks: list[Markup] = []
     charts = 0
     for variant in variants:
-        found, drawn = _variant_block(run, variant, rows, ctx)
+        found, drawn = _variant_block(run, variant, rows, reads.windows, ctx)
         blocks.extend(found)
         charts += drawn
     return element("section", *header, *blocks, class_="owner experiment"), charts
@@ -490,7 +497,7 @@ def experiment_readouts(ctx: PackContext) -> Section:
     )
     blocks, charts = [], 0
     for run in reads.runs:
-        block, drawn = _experiment(run, reads.rows_of(run.experiment_id), ctx)
+        block, drawn = _experiment(run, reads, ctx)
         blocks.append(block)
         charts += drawn
     return Section(
