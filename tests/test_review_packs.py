@@ -1250,14 +1250,23 @@ def built_packs(built: Built, tmp_path_factory: pytest.TempPathFactory) -> Built
 EXPECTED_SECTIONS = {
     "weekly": ["changes", "breaches", "watches", "diagnostics", "themes", "restatements"],
     "monthly": ["trends", "changes", "cohorts", "mrr", "breaches", "watches", "diagnostics",
-                "restatements"],
-    "quarterly": ["changes", "hierarchy", "decisions", "restatements"],
+                "experiments", "attribution", "restatements"],
+    "quarterly": ["changes", "hierarchy", "decisions", "experiments", "attribution",
+                  "restatements"],
 }  # fmt: skip
-# Sections whose charts must be drawn whatever the data (themes depend on the week's comments).
+# Sections whose charts must be drawn whatever the data (themes depend on the week's comments;
+# the demo data has an experiment running and conversions in every closed month and quarter).
 CHART_SECTIONS = {
     "weekly": {"changes"},
-    "monthly": {"trends", "cohorts", "mrr"},
-    "quarterly": {"changes", "hierarchy"},
+    "monthly": {"trends", "cohorts", "mrr", "experiments", "attribution"},
+    "quarterly": {"changes", "hierarchy", "experiments", "attribution"},
+}
+# Chart kinds that must have drawn marks: the forest plot and the long-term read of each
+# experiment, the small multiples of attribution.
+CHART_KINDS = {
+    "weekly": set(),
+    "monthly": {"chart-forest", "chart-windows", "chart-multiples"},
+    "quarterly": {"chart-forest", "chart-windows", "chart-multiples"},
 }
 URL_ATTRIBUTE = re.compile(
     r"""(?:src|href|action|poster|data)\s*=\s*["']?\s*(?:https?:)?//""", re.I
@@ -1294,6 +1303,9 @@ def test_a_reader_sees_the_pack_in_chromium(
     for key in CHART_SECTIONS[cadence]:
         drawn = [chart["drawn_marks"] for chart in charts if chart["section"] == key]
         assert drawn and sum(drawn) > 0, f"no chart drawn in section {key}"
+    for kind in CHART_KINDS[cadence]:
+        drawn = [chart["drawn_marks"] for chart in charts if chart["kind"] == kind]
+        assert drawn and all(count > 0 for count in drawn), f"{kind} not drawn: {drawn}"
     assert len(charts) == pack.charts
 
 
@@ -1319,3 +1331,97 @@ def test_restatement_is_visible_in_the_packs_of_the_build(built_packs: BuiltPack
         restated = text(section(pack.html_path.read_text(encoding="utf-8"), "restatements"))
         assert "CSAT (top-2-box)" in restated and "50.0% 62.5% +12.5 pp" in restated
         assert pack.restatements >= 1
+
+
+def build_records(warehouse: Path, sql: str, params: list[Any]) -> list[dict[str, Any]]:
+    with duckdb.connect(str(warehouse), read_only=True) as connection:
+        cursor = connection.execute(sql, params)
+        names = [column[0] for column in cursor.description]
+        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("cadence", ["monthly", "quarterly"])
+def test_experiment_readouts_of_the_build(built_packs: BuiltPacks, cadence: str) -> None:
+    """The experiments the rule selects, recomputed in SQL, each with the scorecard's decision
+    per variant; the extract holds their rows with values only above the minimum sample."""
+    pack, start = built_packs.packs[cadence], built_packs.reviewed[cadence]
+    end = period_end(grain_of(cadence), start)
+    expected = build_records(built_packs.warehouse, """
+        with exposures as (
+            select experiment_id, min(exposed_at) as first_exposure,
+                max(exposed_at) as last_exposure
+            from intermediate.int_experiment_units where is_analysed group by experiment_id
+        )
+        select experiment_id from exposures
+        where first_exposure < ? and last_exposure + to_weeks(
+            (select max(weeks_after_exposure) from main.experiment_scorecard)) > ?
+            and experiment_id in (select experiment_id from main.experiment_scorecard)
+        order by experiment_id
+    """, [end, start])  # fmt: skip
+    blocks = experiment_blocks(pack.html_path.read_text(encoding="utf-8"))
+    assert sorted(blocks) == [row["experiment_id"] for row in expected] and blocks
+    decisions = build_records(built_packs.warehouse, """
+        select distinct experiment_id, variant, decision, decision_reason, weeks_after_exposure
+        from main.experiment_scorecard where is_decision_read and not is_control
+    """, [])  # fmt: skip
+    for row in (d for d in decisions if d["experiment_id"] in blocks):
+        words = row["decision"].replace("do_not_ship", "do not ship").replace("_", "-")
+        assert (
+            f"{row['variant']} vs control: {words} at the {row['weeks_after_exposure']}-week "
+            f"read: {row['decision_reason']}."
+        ) in text(blocks[row["experiment_id"]])
+    scorecard = build_records(built_packs.warehouse, """
+        select experiment_id, variant, metric, weeks_after_exposure, value, has_min_sample
+        from main.experiment_scorecard where not is_control and experiment_id in ?
+    """, [sorted(blocks)])  # fmt: skip
+    rows = read_csv(pack.directory / "experiments.csv")
+    assert len(rows) == len(scorecard)
+    values = {(r["experiment_id"], r["variant"], r["metric"], int(r["weeks_after_exposure"])):
+              r["value"] for r in rows}  # fmt: skip
+    for row in scorecard:
+        written = values[(row["experiment_id"], row["variant"], row["metric"],
+                          row["weeks_after_exposure"])]  # fmt: skip
+        if row["has_min_sample"] and row["value"] is not None:
+            assert float(written) == row["value"]
+        else:
+            assert written == ""
+    assert any(not row["has_min_sample"] for row in scorecard), "no short comparison to check"
+    assert "insufficient (n = " in section(pack.html_path.read_text(encoding="utf-8"),
+                                           "experiments")  # fmt: skip
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("cadence", ["monthly", "quarterly"])
+def test_attribution_of_the_build(built_packs: BuiltPacks, cadence: str) -> None:
+    """The section states the governed summary's trust-building credits of the period under
+    last touch and each multi-touch model, and the extract holds the period's rows."""
+    pack, start = built_packs.packs[cadence], built_packs.reviewed[cadence]
+    summary = build_records(built_packs.warehouse, """
+        select * from main.fct_attribution_summary
+        where grain = ? and period_start = ? and dimension in ('touch_group', 'channel')
+    """, [grain_of(cadence), start])  # fmt: skip
+    assert summary, "no conversions in the reviewed period of the demo data"
+    trust = {
+        row["model"]: row for row in summary
+        if (row["dimension"], row["dimension_value"]) == ("touch_group", "trust_building")
+    }  # fmt: skip
+    credit = text(section(pack.html_path.read_text(encoding="utf-8"), "attribution"))
+    last = trust["last_touch"]
+    assert (
+        f"trust-building touches earn ${last['credit']:,.0f} ({last['credit_share']:.1%}) of the "
+        f"${last['period_value']:,.0f} conversion value under last touch"
+    ) in credit
+    names = {"linear": "linear", "position_based": "position-based", "time_decay": "time decay"}
+    for model, name in names.items():
+        found = trust[model]
+        ratio = found["credit"] / last["credit"]
+        assert (
+            f"{name} ${found['credit']:,.0f} ({found['credit_share']:.1%}), {ratio:.2f} times "
+            "the last-touch credit"
+        ) in credit
+    rows = read_csv(pack.directory / "attribution.csv")
+    assert len(rows) == len(summary)
+    assert {row["model"] for row in rows} == {
+        "first_touch", "last_touch", "linear", "position_based", "time_decay"
+    }  # fmt: skip

@@ -113,7 +113,12 @@ def read_attribution(
     for dimension in DIMENSIONS:
         mine = [row for row in rows if row.dimension == dimension]
         cells = {(row.dimension_value, row.model): row for row in mine}
-        period_value = next((row.period_value for row in mine if row.period_value), None)
+        # the same for every row of a model (a window sum); read under last touch, so that the
+        # sentences compare with the value of the rows they quote
+        period_value = next(
+            (row.period_value for row in mine if row.model == "last_touch" and row.period_value),
+            next((row.period_value for row in mine if row.period_value), None),
+        )
         tables[dimension] = CreditTable(
             dimension, _order([row.dimension_value for row in mine], cells), cells, period_value
         )

@@ -86,7 +86,7 @@ def trust_building_sentence(attribution: Attribution, label: str) -> str:
         base,
     )
     base_text = (
-        f"{_earns(last)} of the {_money(attribution.period_value)} conversion value"
+        f"{_earns(last)} of the {_money(last.period_value if last else None)} conversion value"
         if base > 0
         else "nothing"
     )
