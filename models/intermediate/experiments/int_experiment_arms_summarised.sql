@@ -22,13 +22,8 @@ metric_units as (
 ),
 
 list_read_windows as (
-    {%- for weeks in var('experiment_read_weeks') %}
 
-    select {{ weeks }} as weeks_after_exposure
-    {%- if not loop.last %}
-    union all
-    {%- endif %}
-    {%- endfor %}
+    {{ experiment_read_windows() }}
 
 ),
 
