@@ -39,7 +39,7 @@ count_purchases as (
     left join conversions
         on
             customer_periods.customer_id = conversions.customer_id
-            and conversions.conversion_type in ('purchase', 'upgrade')
+            and {{ is_purchase_conversion('conversions.conversion_type') }}
             and conversions.converted_at >= cast(customer_periods.period_start as timestamp)
             and conversions.converted_at < cast(customer_periods.period_end as timestamp)
     where customer_periods.is_active_in_period

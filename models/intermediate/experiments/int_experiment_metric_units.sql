@@ -72,7 +72,7 @@ list_purchases as (
         converted_at,
         conversion_value
     from conversions
-    where conversion_type in ('purchase', 'upgrade')
+    where {{ is_purchase_conversion('conversion_type') }}
 
 ),
 
