@@ -49,3 +49,30 @@ def test_quarantined_rows_name_their_file(built: Built) -> None:
     assert [path for (path,) in files] == [
         str(built.workspace.raw_dir / "surveys" / "responses" / "part-99999.csv")
     ]
+
+
+def test_exact_copies_are_numbered_after_the_row_they_copy(built: Built) -> None:
+    # Two identical raw rows in one file: one key stem, the kept row number 1, its copy number 2.
+    with duckdb.connect(str(built.serving_file), read_only=True) as connection:
+        rows = connection.execute(
+            "select source_row_key, quarantine_reason from staging.base_surveys__responses "
+            "where response_id = 'QFIX-dup' order by source_row_key"
+        ).fetchall()
+    assert len(rows) == 2
+    (first_key, first_reason), (second_key, second_reason) = rows
+    assert first_key.split("-")[0] == second_key.split("-")[0]
+    assert (first_key.split("-")[1], first_reason) == ("1", None)
+    assert (second_key.split("-")[1], second_reason) == ("2", "duplicate")
+
+
+def test_every_raw_row_has_one_key(built: Built) -> None:
+    # Each base model holds every raw row once, under a key no other row of the table has.
+    with duckdb.connect(str(built.serving_file), read_only=True) as connection:
+        counts = dict(connection.execute("select * from staging.dq_source_row_counts").fetchall())
+        for source_table, raw_rows in counts.items():
+            system, table = source_table.split(".")
+            rows, keys = connection.execute(
+                "select count(*), count(distinct source_row_key) "
+                f"from staging.base_{system}__{table}"
+            ).fetchone()
+            assert (rows, keys) == (raw_rows, raw_rows), source_table
