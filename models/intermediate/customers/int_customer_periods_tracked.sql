@@ -1,6 +1,7 @@
 -- One row per customer x grain (week, month, quarter) x complete period of the billing history in
 -- which the customer was active at some moment: the base of retention, churn, GRR, NRR, upsell,
--- ARPA and the per-active-customer KPIs.
+-- ARPA and the per-active-customer KPIs, with the customer's segments (int_customers_segmented) so
+-- that the KPI layer counts customer-periods per segment without listing them.
 with
 
 months_billed as (
@@ -12,6 +13,12 @@ months_billed as (
 status_changes as (
 
     select * from {{ ref('int_customer_status_changes') }}
+
+),
+
+customers as (
+
+    select * from {{ ref('int_customers_segmented') }}
 
 ),
 
@@ -216,6 +223,10 @@ final as (
 
         -- strings
         look_up_mrr.grain,
+        customers.audience,
+        customers.value_tier,
+        customers.signup_cohort,
+        customers.onboarding_journey,
 
         -- numerics
         look_up_mrr.start_mrr,
@@ -236,6 +247,8 @@ final as (
         coalesce(count_expansions.expansions, 0) > 0 as expanded_in_period
 
     from look_up_mrr
+    left join customers
+        on look_up_mrr.customer_id = customers.customer_id
     left join count_changes
         on
             look_up_mrr.customer_id = count_changes.customer_id

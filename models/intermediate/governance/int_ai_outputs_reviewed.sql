@@ -20,11 +20,14 @@ email_sends as (
 
 ),
 
--- the chat journey comes through the operational domain's public, contracted mart: the chat
--- staging and intermediate models already feed three models each (STYLE.md fan-out)
+-- a chat output's journey is its conversation's: the chat conversations among the support contacts
 chat_conversations as (
 
-    select * from {{ ref('fct_chat_conversations') }}
+    select
+        contact_id as conversation_id,
+        journey_type
+    from {{ ref('int_support_contacts') }}
+    where contact_type = 'chat'
 
 ),
 
