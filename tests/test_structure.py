@@ -6,6 +6,7 @@ import json
 from collections import defaultdict
 from typing import Any
 
+import duckdb
 import pytest
 
 from conftest import Built
@@ -18,16 +19,10 @@ CONTRACT_NAMES = {
 # The independent raw-row count reads every source; conservation would be circular otherwise.
 ROW_COUNT_MODEL = "model.empathy.dq_source_row_counts"
 MAX_FANOUT = 3
-# The KPI observation models have the grain "KPI x unit", and the unit (an answer, a ticket, a
-# customer-period) differs per KPI, so no column is their key. Their row count is tested instead
-# (observation_count_matches_layers on int_kpi_observations).
-WITHOUT_PRIMARY_KEY = {
-    "model.empathy.int_kpi_observations",
-    *(
-        f"model.empathy.int_{layer}_kpi_observations"
-        for layer in ("experience", "engagement", "operational", "commercial", "governance")
-    ),
-}
+# A model may feed more children, or hold more rows than its parents together, only with the reason
+# written in its YAML (config.meta), where a reader of the model finds it.
+FANOUT_REASON = "fanout_reason"
+ROW_GROWTH_REASON = "row_growth_reason"
 
 
 @pytest.fixture(scope="module")
@@ -87,8 +82,6 @@ def test_every_model_is_documented(manifest: dict[str, Any]) -> None:
 def test_every_model_has_a_primary_key_test(manifest: dict[str, Any]) -> None:
     tests = data_tests_by_model(manifest)
     for uid in models(manifest):
-        if uid in WITHOUT_PRIMARY_KEY:
-            continue
         unique = {
             t["test_metadata"]["kwargs"].get("column_name")
             for t in tests[uid]
@@ -128,8 +121,57 @@ def test_sources_declare_freshness_and_document_every_column(manifest: dict[str,
             assert column["description"] and column["data_type"], f"{uid}.{name}"
 
 
-def test_no_model_fans_out_beyond_three_children(manifest: dict[str, Any]) -> None:
+def test_no_model_fans_out_beyond_three_children_without_a_reason(
+    manifest: dict[str, Any],
+) -> None:
     children = manifest["child_map"]
-    for uid in models(manifest):
+    for uid, node in models(manifest).items():
         model_children = [c for c in children.get(uid, []) if c.startswith("model.")]
-        assert len(model_children) <= MAX_FANOUT, f"{uid} feeds {model_children}"
+        if len(model_children) > MAX_FANOUT:
+            reason = (node["config"].get("meta") or {}).get(FANOUT_REASON)
+            assert reason, f"{uid} feeds {model_children} without meta.{FANOUT_REASON}"
+
+
+def test_no_intermediate_model_reads_a_mart(manifest: dict[str, Any]) -> None:
+    nodes = manifest["nodes"]
+    for uid, node in models(manifest).items():
+        if not node["original_file_path"].startswith("models/intermediate/"):
+            continue
+        marts = [
+            parent
+            for parent in node["depends_on"]["nodes"]
+            if parent in nodes and nodes[parent]["original_file_path"].startswith("models/marts/")
+        ]
+        assert not marts, f"{uid} reads the marts {marts}"
+
+
+def test_no_model_outgrows_its_inputs_without_a_reason(
+    manifest: dict[str, Any], built: Built
+) -> None:
+    """A table with more rows than all its parents together (models, seeds, raw tables) must say
+    why in meta.row_growth_reason: that is where a fan-out that blows up at scale hides."""
+    nodes = manifest["nodes"]
+    with duckdb.connect(str(built.serving_file), read_only=True) as connection:
+        raw_rows = dict(
+            connection.execute("select source_table, raw_rows from dq_row_conservation").fetchall()
+        )
+
+        def rows(uid: str) -> int:
+            if uid.startswith("source."):
+                source = manifest["sources"][uid]
+                return raw_rows[f"{source['source_name']}.{source['name']}"]
+            node = nodes[uid]
+            relation = f'"{node["schema"]}"."{node["alias"]}"'
+            return connection.execute(f"select count(*) from {relation}").fetchone()[0]
+
+        grown = []
+        for uid, node in models(manifest).items():
+            if node["config"].get("materialized") != "table":
+                continue
+            parents = node["depends_on"]["nodes"]
+            if not parents or (node["config"].get("meta") or {}).get(ROW_GROWTH_REASON):
+                continue
+            own, inputs = rows(uid), sum(rows(parent) for parent in parents)
+            if own > inputs:
+                grown.append(f"{uid}: {own:,} rows from {inputs:,}")
+    assert not grown, "models with more rows than their inputs and no reason:\n" + "\n".join(grown)

@@ -2,8 +2,9 @@
 
 1. lock the data folder (one writer at a time);
 2. check every raw file against the raw contract (names the file and the problem);
-3. ``dbt build`` into a private build file: models, seeds, data tests and unit tests; the build
-   also appends to ``kpi_review_log`` (restatements, and what the review publishes);
+3. ``dbt build`` into a private build file: models, seeds, snapshots and every data test (the
+   dbt unit tests are fixtures of the code: ``make unit`` runs them, not a refresh); the build also
+   appends to ``kpi_review_log`` (restatements, and what the review publishes);
 4. audit: any failed model or dbt test, or any failed quality-gate expectation (Great
    Expectations), stops here and the serving file is untouched;
 5. publish: stamp the release, move it to the releases and swap the serving file atomically;
@@ -88,7 +89,17 @@ class Build:
         return values
 
     def dbt_build_args(self) -> list[str]:
-        return ["build", "--no-use-colors", "--vars", json.dumps(self.dbt_vars)]
+        """Models, seeds, snapshots and every data test; not the dbt unit tests, which are
+        fixtures of the code rather than checks of the data (``make unit`` and ``make test`` run
+        them)."""
+        return [
+            "build",
+            "--exclude-resource-type",
+            "unit_test",
+            "--no-use-colors",
+            "--vars",
+            json.dumps(self.dbt_vars),
+        ]
 
 
 @dataclass
