@@ -41,6 +41,7 @@ from empathy.releases import (
     prepare_build_dir,
     publish,
     refresh_lock,
+    reuse_parsed_project,
     seal,
 )
 from empathy.settings import WAREHOUSE_FILE, Settings
@@ -79,27 +80,23 @@ class Build:
         return f"{self.cadence}-{self.release_id}" if self.cadence else None
 
     @property
-    def dbt_vars(self) -> dict[str, str]:
-        values = {"release_id": self.release_id}
+    def dbt_env(self) -> dict[str, str]:
+        """What this release tells dbt, as environment variables rather than --vars: dbt keeps its
+        parsed project between refreshes (partial parsing) only while the command-line vars and
+        the profile stay the same, and re-parses just the models that read a changed variable."""
+        values = {"EMPATHY_RELEASE_ID": self.release_id}
         if self.as_of:
-            values["as_of"] = self.as_of.isoformat()
+            values["EMPATHY_AS_OF"] = self.as_of.isoformat()
         if self.cadence and self.review_id:
-            values["review_cadence"] = self.cadence
-            values["review_id"] = self.review_id
+            values["EMPATHY_REVIEW_CADENCE"] = self.cadence
+            values["EMPATHY_REVIEW_ID"] = self.review_id
         return values
 
     def dbt_build_args(self) -> list[str]:
         """Models, seeds, snapshots and every data test; not the dbt unit tests, which are
         fixtures of the code rather than checks of the data (``make unit`` and ``make test`` run
         them)."""
-        return [
-            "build",
-            "--exclude-resource-type",
-            "unit_test",
-            "--no-use-colors",
-            "--vars",
-            json.dumps(self.dbt_vars),
-        ]
+        return ["build", "--exclude-resource-type", "unit_test", "--no-use-colors"]
 
 
 @dataclass
@@ -223,11 +220,16 @@ def start_build(
     carried = carry_forward_state(settings, build_dir / WAREHOUSE_FILE)
     if carried:
         echo(f"  carried history from the served release: {', '.join(carried)}")
+    reuse_parsed_project(settings, build_dir / "target")
     env = {
         "EMPATHY_RAW_DIR": str(settings.raw_dir),
-        "EMPATHY_BUILD_PATH": str(build_dir / WAREHOUSE_FILE),
+        # the same path for every release (a link to this build folder), so that dbt's profile
+        # does not change between refreshes and the parsed project can be reused
+        "EMPATHY_BUILD_PATH": str(settings.current_build_dir / WAREHOUSE_FILE),
         KEY_VARIABLE: pii_key(settings, echo),
     }
+    build = Build(settings, release_id, build_dir, cadence, as_of, {})
+    env.update(build.dbt_env)
     return Build(settings, release_id, build_dir, cadence, as_of, env)
 
 

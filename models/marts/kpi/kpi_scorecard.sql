@@ -1,5 +1,7 @@
 -- The single governed table of KPI values: every KPI x grain x period x segment, with its sample,
 -- interval, the previous period's value, whether the change is outside noise, and its status.
+{#- the as-of date: dbt var as_of, else EMPATHY_AS_OF (set by `empathy refresh --as-of`) -#}
+{%- set as_of = var('as_of', env_var('EMPATHY_AS_OF', '')) %}
 with
 
 event_values as (
@@ -42,7 +44,7 @@ data_horizon as (
     select
         least(
             coalesce(
-                {{ "cast('" ~ var('as_of') ~ "' as date)" if var('as_of', none) else 'null' }},
+                {{ "cast('" ~ as_of ~ "' as date)" if as_of else 'null' }},
                 cast({{ dbt.dateadd('day', 1, 'max(observed_at)') }} as date)
             ),
             cast({{ dbt.dateadd('day', 1, 'max(observed_at)') }} as date)
@@ -172,6 +174,14 @@ final as (
     inner join definitions
         on compared.kpi_id = definitions.kpi_id
     cross join data_horizon
+    -- stored in the order BI tools read it (one KPI, one grain, a segment, a run of periods), so
+    -- DuckDB's per-block min/max skip everything else
+    order by
+        compared.kpi_id,
+        compared.grain,
+        compared.segment_type,
+        compared.segment_value,
+        compared.period_start
 
 )
 
