@@ -101,14 +101,12 @@ final as (
         on
             outputs.output_id = rank_reviews.output_id
             and rank_reviews.review_rank = 1
+    -- joined on the id alone (the touchpoint type picks the journey above): a condition on the
+    -- outer side alone makes DuckDB give up the hash join for a nested loop over every pair
     left join email_sends
-        on
-            outputs.touchpoint_type = 'email'
-            and outputs.touchpoint_id = email_sends.send_id
+        on outputs.touchpoint_id = email_sends.send_id
     left join chat_conversations
-        on
-            outputs.touchpoint_type = 'chat'
-            and outputs.touchpoint_id = chat_conversations.conversation_id
+        on outputs.touchpoint_id = chat_conversations.conversation_id
 
 )
 
