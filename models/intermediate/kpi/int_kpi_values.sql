@@ -4,9 +4,10 @@
 -- formulas are in the layers' observation models.
 --
 -- No observation is copied per grain or segment: the sufficient statistics (units and the sums of
--- numerators, denominators, their squares and cross products) are summed once per grain in one
--- GROUPING SETS aggregate over every breakdown, and medians and p90 read three order statistics
--- of one sorted list per group (the value, and the distribution-free interval's two bounds).
+-- numerators, denominators, their squares and cross products) are summed in one GROUPING SETS pass
+-- over every breakdown per day (or per period for period KPIs), and the days then rolled up into
+-- weeks, months and quarters (sums add up exactly); medians and p90 read three order statistics of
+-- one sorted list per group (the value, and the distribution-free interval's two bounds).
 {%- set breakdowns = kpi_segment_types() %}
 
 with
@@ -59,50 +60,43 @@ list_grains as (
 
 ),
 
-place_in_periods as (
+place_on_days as (
 
-    -- an event observation counts in its ISO week, month and quarter; a period observation in
-    -- its own period; a missing segment value reads 'unknown'
+    -- an event observation on its UTC day, a period observation in its own period; a missing
+    -- segment value reads 'unknown'
     select
-        observations.kpi_id,
-        list_grains.grain,
-        coalesce(
-            observations.period_start,
-            {{ period_start_of('list_grains.grain', 'observations.observed_at') }}
-        ) as period_start,
+        kpi_id,
+        coalesce(grain, 'day') as placed_grain,
+        coalesce(period_start, cast(observed_at as date)) as placed_on,
         {%- for segment in breakdowns %}
-        coalesce(cast(observations.{{ segment }} as varchar), 'unknown') as {{ segment }},
+        coalesce(cast({{ segment }} as varchar), 'unknown') as {{ segment }},
         {%- endfor %}
         {%- for column in kpi_statistic_columns() %}
-        observations.{{ column }}{{ "," if not loop.last }}
+        {{ column }}{{ "," if not loop.last }}
         {%- endfor %}
     from observations
-    inner join list_grains
-        on observations.grain is null or observations.grain = list_grains.grain
 
 ),
 
-sum_breakdowns as (
+sum_days as (
 
+    -- the one pass over the observations: every breakdown at once, per day (or period)
     select
         kpi_id,
-        grain,
-        period_start,
+        placed_grain,
+        placed_on,
         {%- for segment in breakdowns %}
         {{ segment }},
         grouping({{ segment }}) as is_{{ segment }}_rolled_up,
         {%- endfor %}
-        cast(sum(units) as bigint) as observations,
-        sum(numerator) as sum_numerator,
-        sum(denominator) as sum_denominator,
-        sum(numerator_squared) as sum_numerator_squared,
-        sum(denominator_squared) as sum_denominator_squared,
-        sum(numerator_denominator) as sum_cross
-    from place_in_periods
+        {%- for column in kpi_statistic_columns() %}
+        sum({{ column }}) as {{ column }}{{ "," if not loop.last }}
+        {%- endfor %}
+    from place_on_days
     group by grouping sets (
-        (kpi_id, grain, period_start),
+        (kpi_id, placed_grain, placed_on),
         {%- for segment in breakdowns %}
-        (kpi_id, grain, period_start, {{ segment }}){{ "," if not loop.last }}
+        (kpi_id, placed_grain, placed_on, {{ segment }}){{ "," if not loop.last }}
         {%- endfor %}
     )
 
@@ -112,8 +106,8 @@ name_breakdowns as (
 
     select
         kpi_id,
-        grain,
-        period_start,
+        placed_grain,
+        placed_on,
         case
             {%- for segment in breakdowns %}
             when is_{{ segment }}_rolled_up = 0 then '{{ segment }}'
@@ -126,25 +120,49 @@ name_breakdowns as (
             {%- endfor %}
             else 'all'
         end as segment_value,
-        observations,
-        sum_numerator,
-        sum_denominator,
-        sum_numerator_squared,
-        sum_denominator_squared,
-        sum_cross
-    from sum_breakdowns
+        {%- for column in kpi_statistic_columns() %}
+        {{ column }}{{ "," if not loop.last }}
+        {%- endfor %}
+    from sum_days
 
 ),
 
-summed as (
+keep_published_breakdowns as (
 
-    -- only the breakdowns each KPI is published for
     select name_breakdowns.*
     from name_breakdowns
     inner join kpi_segments
         on
             name_breakdowns.kpi_id = kpi_segments.kpi_id
             and name_breakdowns.segment_type = kpi_segments.segment_type
+
+),
+
+summed as (
+
+    -- the days rolled up into their ISO week, month and quarter (additive sums, so exact)
+    select
+        keep_published_breakdowns.kpi_id,
+        list_grains.grain,
+        case
+            when keep_published_breakdowns.placed_grain = 'day'
+                then {{ period_start_of('list_grains.grain', 'keep_published_breakdowns.placed_on') }}
+            else keep_published_breakdowns.placed_on
+        end as period_start,
+        keep_published_breakdowns.segment_type,
+        keep_published_breakdowns.segment_value,
+        cast(sum(keep_published_breakdowns.units) as bigint) as observations,
+        sum(keep_published_breakdowns.numerator) as sum_numerator,
+        sum(keep_published_breakdowns.denominator) as sum_denominator,
+        sum(keep_published_breakdowns.numerator_squared) as sum_numerator_squared,
+        sum(keep_published_breakdowns.denominator_squared) as sum_denominator_squared,
+        sum(keep_published_breakdowns.numerator_denominator) as sum_cross
+    from keep_published_breakdowns
+    inner join list_grains
+        on
+            keep_published_breakdowns.placed_grain = 'day'
+            or keep_published_breakdowns.placed_grain = list_grains.grain
+    group by 1, 2, 3, 4, 5
 
 ),
 
