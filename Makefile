@@ -14,7 +14,7 @@ LINT_ENV := EMPATHY_PII_KEY=lint-only-key
 # Dagster's instance folder: run history, schedule state, and dagster.yaml (one writer at a time).
 DAGSTER_HOME := $(CURDIR)/orchestration/dagster_home
 
-.PHONY: help install run demo-data refresh dagster browser test lint unit pytest clean lock
+.PHONY: help install run demo-data refresh dagster browser test lint unit pytest benchmark clean lock
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -77,6 +77,14 @@ unit: $(INSTALLED) ## the dbt unit tests (fixtures of the KPI formulas), on an e
 
 pytest: $(INSTALLED) ## unit and end-to-end tests (builds the warehouse on small demo data)
 	$(LINT_ENV) $(BIN)/pytest
+
+# make benchmark: the scales and interleaved rounds, and where the JSON results go.
+SCALES ?= small medium
+REPEAT ?= 3
+BENCHMARK_JSON ?= $(or $(TMPDIR),/tmp)/empathy-benchmark.json
+benchmark: $(INSTALLED) ## refresh vs the raw-scan floor, peak memory, BI speed: make benchmark SCALES=small REPEAT=1
+	$(BIN)/python benchmarks/refresh_benchmark.py --scales $(SCALES) --repeat $(REPEAT) \
+		--json $(BENCHMARK_JSON) --markdown
 
 lock: $(INSTALLED) ## re-pin requirements/constraints.txt from the current environment
 	@{ echo "# Every package of the tested environment, pinned. Regenerate with: make lock"; \

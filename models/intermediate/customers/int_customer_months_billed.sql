@@ -1,5 +1,9 @@
 -- One row per customer x billed month: the month's MRR from invoices, the month before, and the
 -- movement between them (KPI_SPEC: new -> churn -> reactivation -> expansion -> contraction).
+--
+-- Linear in the invoices: one aggregate to customer-months, one window over each customer's billed
+-- months (the month before, the month after), and a churn row for a billed month whose next month
+-- has no invoice. Empty months are never generated, so nothing grows with customers x calendar.
 with
 
 invoices as (
@@ -14,41 +18,82 @@ subscriptions as (
 
 ),
 
-rank_invoices as (
+summarise_invoice_months as (
+
+    -- one row per customer and billed month (the month of the invoiced period)
+    select
+        customer_id,
+        cast({{ dbt.date_trunc('month', 'period_start') }} as date) as month_start,
+        count(*) as invoices_issued,
+        -- the month's MRR when it has a single invoice (almost every month)
+        coalesce(sum(amount), 0) as single_invoice_mrr,
+        min(issued_at) as first_issued_at,
+        max(issued_at) as last_issued_at,
+        min(case when status = 'open' then issued_at end) as first_open_invoice_issued_at
+    from invoices
+    where customer_id is not null
+    group by 1, 2
+
+),
+
+pick_subscription_months as (
 
     -- one invoice counts per subscription and billed month: the latest that is not void, or the
     -- latest void one when the month has nothing else (voiding cancels the collection, not the
-    -- subscription month)
+    -- subscription month). Only months with more than one invoice need the choice; arg_max_null
+    -- keeps the amount of the top-ranked invoice even when it is null.
+    select
+        invoices.customer_id,
+        summarise_invoice_months.month_start,
+        coalesce(invoices.subscription_id, invoices.invoice_id) as subscription_key,
+        arg_max_null(
+            invoices.amount,
+            {
+                'is_not_void': invoices.status <> 'void',
+                'issued_at': invoices.issued_at,
+                'invoice_id': invoices.invoice_id
+            }
+        ) as amount
+    from invoices
+    inner join summarise_invoice_months
+        on
+            invoices.customer_id = summarise_invoice_months.customer_id
+            and cast({{ dbt.date_trunc('month', 'invoices.period_start') }} as date)
+            = summarise_invoice_months.month_start
+    where summarise_invoice_months.invoices_issued > 1
+    group by 1, 2, 3
+
+),
+
+sum_shared_months as (
+
     select
         customer_id,
-        status,
-        amount,
-        issued_at,
-        cast({{ dbt.date_trunc('month', 'period_start') }} as date) as month_start,
-        row_number() over (
-            partition by
-                customer_id,
-                coalesce(subscription_id, invoice_id),
-                {{ dbt.date_trunc('month', 'period_start') }}
-            order by case when status = 'void' then 1 else 0 end, issued_at desc, invoice_id desc
-        ) as invoice_rank
-    from invoices
-    where customer_id is not null
+        month_start,
+        coalesce(sum(amount), 0) as mrr
+    from pick_subscription_months
+    group by 1, 2
 
 ),
 
 sum_billed_months as (
 
     select
-        customer_id,
-        month_start,
-        coalesce(sum(case when invoice_rank = 1 then amount end), 0) as mrr,
-        count(*) as invoices_issued,
-        min(issued_at) as first_issued_at,
-        max(issued_at) as last_issued_at,
-        min(case when status = 'open' then issued_at end) as first_open_invoice_issued_at
-    from rank_invoices
-    group by 1, 2
+        summarise_invoice_months.customer_id,
+        summarise_invoice_months.month_start,
+        summarise_invoice_months.invoices_issued,
+        summarise_invoice_months.first_issued_at,
+        summarise_invoice_months.last_issued_at,
+        summarise_invoice_months.first_open_invoice_issued_at,
+        case
+            when summarise_invoice_months.invoices_issued = 1 then summarise_invoice_months.single_invoice_mrr
+            else sum_shared_months.mrr
+        end as mrr
+    from summarise_invoice_months
+    left join sum_shared_months
+        on
+            summarise_invoice_months.customer_id = sum_shared_months.customer_id
+            and summarise_invoice_months.month_start = sum_shared_months.month_start
 
 ),
 
@@ -62,19 +107,6 @@ find_history as (
 
 ),
 
-list_months as (
-
-    select
-        cast({{ dbt.dateadd('month', 'series.generated_number - 1', 'find_history.history_start') }} as date)
-            as month_start
-    from ({{ dbt.generate_series(1200) }}) as series
-    cross join find_history
-    where
-        {{ dbt.dateadd('month', 'series.generated_number - 1', 'find_history.history_start') }}
-        <= find_history.history_end
-
-),
-
 summarise_subscriptions as (
 
     select
@@ -84,10 +116,8 @@ summarise_subscriptions as (
             case
                 when
                     subscriptions.started_at < find_history.history_start
-                    and (
-                        subscriptions.cancelled_at is null
-                        or subscriptions.cancelled_at >= find_history.history_start
-                    )
+                    and coalesce(subscriptions.cancelled_at, cast('9999-12-31' as timestamp))
+                    >= find_history.history_start
                     then 1
                 else 0
             end
@@ -99,61 +129,97 @@ summarise_subscriptions as (
 
 ),
 
-span_customer_months as (
+compare_billed_months as (
 
-    -- every month from the customer's first billed month to the end of the history, so a month
-    -- without an invoice shows as MRR 0 (churn) and a later invoice as a reactivation
+    -- each billed month against the customer's billed month before it: a month without an
+    -- invoice in between has MRR 0, so the month before counts only when it is the calendar
+    -- month before (one window over the billed months, no calendar of every customer x month)
     select
-        first_months.customer_id,
-        list_months.month_start
-    from (
-        select
-            customer_id,
-            min(month_start) as first_billed_month
-        from sum_billed_months
-        group by 1
-    ) as first_months
-    inner join list_months
-        on first_months.first_billed_month <= list_months.month_start
-
-),
-
-compare_months as (
-
-    select
-        span_customer_months.customer_id,
-        span_customer_months.month_start,
-        sum_billed_months.invoices_issued,
-        sum_billed_months.first_issued_at,
-        sum_billed_months.last_issued_at,
-        sum_billed_months.first_open_invoice_issued_at,
-        coalesce(sum_billed_months.mrr, 0) as mrr,
-        lag(coalesce(sum_billed_months.mrr, 0)) over (
-            partition by span_customer_months.customer_id
-            order by span_customer_months.month_start
-        ) as lagged_mrr,
+        customer_id,
+        month_start,
+        mrr,
+        invoices_issued,
+        first_issued_at,
+        last_issued_at,
+        first_open_invoice_issued_at,
+        lag(month_start) over customer_months as earlier_billed_month,
+        lag(mrr) over customer_months as earlier_billed_mrr,
+        lead(month_start) over customer_months as later_billed_month,
         coalesce(
-            max(sum_billed_months.mrr) over (
-                partition by span_customer_months.customer_id
-                order by span_customer_months.month_start
+            max(mrr) over (
+                customer_months
                 rows between unbounded preceding and 1 preceding
             ),
             0
-        ) > 0 as was_billed_before,
+        ) > 0 as was_billed_before
+    from sum_billed_months
+    window customer_months as (partition by customer_id order by month_start)
+
+),
+
+list_customer_months as (
+
+    -- the billed months; lagged_mrr is null in the customer's first billed month
+    select
+        compare_billed_months.customer_id,
+        compare_billed_months.month_start,
+        compare_billed_months.mrr,
+        compare_billed_months.invoices_issued,
+        compare_billed_months.first_issued_at,
+        compare_billed_months.last_issued_at,
+        compare_billed_months.first_open_invoice_issued_at,
+        compare_billed_months.was_billed_before,
+        case
+            when compare_billed_months.earlier_billed_month is null then null
+            when
+                compare_billed_months.earlier_billed_month
+                = cast({{ dbt.dateadd('month', -1, 'compare_billed_months.month_start') }} as date)
+                then compare_billed_months.earlier_billed_mrr
+            else 0
+        end as lagged_mrr
+    from compare_billed_months
+
+    union all
+
+    -- the month after a billed month with MRR, when it has no invoice (up to the end of the
+    -- history): MRR 0, the churn month
+    select
+        compare_billed_months.customer_id,
+        cast({{ dbt.dateadd('month', 1, 'compare_billed_months.month_start') }} as date) as month_start,
+        0 as mrr,
+        0 as invoices_issued,
+        cast(null as timestamp) as first_issued_at,
+        cast(null as timestamp) as last_issued_at,
+        cast(null as timestamp) as first_open_invoice_issued_at,
+        true as was_billed_before,
+        compare_billed_months.mrr as lagged_mrr
+    from compare_billed_months
+    cross join find_history
+    where
+        compare_billed_months.mrr > 0
+        and compare_billed_months.month_start < find_history.history_end
+        and coalesce(
+            compare_billed_months.later_billed_month
+            <> cast({{ dbt.dateadd('month', 1, 'compare_billed_months.month_start') }} as date),
+            true
+        )
+
+),
+
+flag_opening_balances as (
+
+    select
+        list_customer_months.*,
         -- the first month of the history has no month before it: customers already subscribed
         -- open at their first billed MRR (an opening balance, movement flat)
-        span_customer_months.month_start = find_history.history_start
+        list_customer_months.month_start = find_history.history_start
         and coalesce(summarise_subscriptions.is_subscribed_before_history, false) as is_opening_balance,
-        coalesce(summarise_subscriptions.first_cancelled_at < span_customer_months.month_start, false)
+        coalesce(summarise_subscriptions.first_cancelled_at < list_customer_months.month_start, false)
             as has_cancelled_before
-    from span_customer_months
+    from list_customer_months
     cross join find_history
-    left join sum_billed_months
-        on
-            span_customer_months.customer_id = sum_billed_months.customer_id
-            and span_customer_months.month_start = sum_billed_months.month_start
     left join summarise_subscriptions
-        on span_customer_months.customer_id = summarise_subscriptions.customer_id
+        on list_customer_months.customer_id = summarise_subscriptions.customer_id
 
 ),
 
@@ -166,7 +232,7 @@ set_previous_mrr as (
             when is_opening_balance then mrr
             else 0
         end as previous_mrr
-    from compare_months
+    from flag_opening_balances
 
 ),
 

@@ -56,7 +56,9 @@ find_first_invoices as (
 find_churns as (
 
     -- a cancellation that leaves the customer without any running subscription (a plan switch
-    -- that starts the next subscription at or before the cancellation is not a churn)
+    -- that starts the next subscription at or before the cancellation is not a churn). A hash join
+    -- on customer_id (a few subscriptions each); the open end is a far-future timestamp, because
+    -- an `or ... is null` in the condition turns the join into a nested loop over all pairs.
     select distinct
         cancelled.customer_id,
         'churned' as change_type,
@@ -68,7 +70,7 @@ find_churns as (
             cancelled.customer_id = running.customer_id
             and cancelled.subscription_id <> running.subscription_id
             and cancelled.cancelled_at >= running.started_at
-            and (running.cancelled_at is null or cancelled.cancelled_at < running.cancelled_at)
+            and cancelled.cancelled_at < coalesce(running.cancelled_at, cast('9999-12-31' as timestamp))
     where
         cancelled.customer_id is not null
         and cancelled.cancelled_at is not null
