@@ -79,23 +79,34 @@ def test_every_model_is_documented(manifest: dict[str, Any]) -> None:
     assert not undocumented
 
 
+def _has_primary_key_test(tests: list[dict[str, Any]]) -> bool:
+    def named(name: str) -> set[str | None]:
+        return {
+            t["test_metadata"]["kwargs"].get("column_name")
+            for t in tests
+            if t.get("test_metadata", {}).get("name") == name
+        }
+
+    composite = any(t.get("test_metadata", {}).get("name") == "unique_combination" for t in tests)
+    return bool(named("unique") & named("not_null")) or composite
+
+
 def test_every_model_has_a_primary_key_test(manifest: dict[str, Any]) -> None:
+    """A union view of keyed models may take its key from them: every parent keyed, and a test that
+    no value of the view's distinguishing column (kpi_id) comes from two parents."""
     tests = data_tests_by_model(manifest)
-    for uid in models(manifest):
-        unique = {
-            t["test_metadata"]["kwargs"].get("column_name")
-            for t in tests[uid]
-            if t.get("test_metadata", {}).get("name") == "unique"
-        }
-        not_null = {
-            t["test_metadata"]["kwargs"].get("column_name")
-            for t in tests[uid]
-            if t.get("test_metadata", {}).get("name") == "not_null"
-        }
-        composite = any(
-            t.get("test_metadata", {}).get("name") == "unique_combination" for t in tests[uid]
+    for uid, node in models(manifest).items():
+        if _has_primary_key_test(tests[uid]):
+            continue
+        from_parents = (node["config"].get("meta") or {}).get("primary_key_from_parents")
+        assert from_parents and node["config"]["materialized"] == "view", (
+            f"{uid} has no primary-key test"
         )
-        assert (unique & not_null) or composite, f"{uid} has no primary-key test"
+        parents = [p for p in node["depends_on"]["nodes"] if p.startswith("model.")]
+        assert parents and all(_has_primary_key_test(tests[p]) for p in parents), uid
+        assert any(
+            t.get("test_metadata", {}).get("name") == "disjoint_union_of" for t in tests[uid]
+        ), f"{uid} takes its key from its parents without a disjoint_union_of test"
 
 
 def test_public_models_have_enforced_contracts_and_described_columns(

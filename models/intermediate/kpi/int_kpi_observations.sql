@@ -1,8 +1,12 @@
--- Every KPI observation of every layer in one table, each in its customer's segments: joined once,
--- here, for an observation of one unit (the customer's audience, value tier, signup cohort and
+-- Every KPI observation of every layer in one relation, each in its customer's segments: joined
+-- once, here, for an observation of one unit (the customer's audience, value tier, signup cohort and
 -- onboarding journey, the lifecycle stage at the moment it happened, the intent stage of its
 -- intent). A counted row (customers of a period counted per customer segment) carries its customer
 -- segments and no customer_id, so the joins leave it as it is.
+{#- A view: at the large scale the layers hold about 30 million observations, and writing them all
+    again (a dozen text columns each) cost several times what its readers spend joining the
+    segments on the fly; int_kpi_values reads every row once, the experiments only their KPIs. -#}
+{{ config(materialized='view') }}
 {%- set layers = ['experience', 'engagement', 'operational', 'commercial', 'governance'] %}
 
 with

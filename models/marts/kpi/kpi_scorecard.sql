@@ -22,9 +22,28 @@ definitions as (
 
 ),
 
-observations as (
+{%- for layer in ['experience', 'engagement', 'operational', 'commercial', 'governance'] %}
 
-    select * from {{ ref('int_kpi_observations') }}
+{{ layer }}_observations as (
+
+    select max(observed_at) as observed_until
+    from {{ ref('int_' ~ layer ~ '_kpi_observations') }}
+
+),
+{%- endfor %}
+
+observed_until as (
+
+    -- the latest observation of any layer
+    select max(observed_until) as observed_until
+    from (
+        {%- for layer in ['experience', 'engagement', 'operational', 'commercial', 'governance'] %}
+        select observed_until from {{ layer }}_observations
+        {%- if not loop.last %}
+        union all
+        {%- endif %}
+        {%- endfor %}
+    ) as layers
 
 ),
 
@@ -45,11 +64,11 @@ data_horizon as (
         least(
             coalesce(
                 {{ "cast('" ~ as_of ~ "' as date)" if as_of else 'null' }},
-                cast({{ dbt.dateadd('day', 1, 'max(observed_at)') }} as date)
+                cast({{ dbt.dateadd('day', 1, 'observed_until') }} as date)
             ),
-            cast({{ dbt.dateadd('day', 1, 'max(observed_at)') }} as date)
+            cast({{ dbt.dateadd('day', 1, 'observed_until') }} as date)
         ) as as_of_date
-    from observations
+    from observed_until
 
 ),
 
