@@ -133,7 +133,7 @@ def _refresh_locked(
     started = time.perf_counter()
 
     echo(f"[1/{steps}] Checking raw files in {settings.raw_dir} against the raw contract")
-    raw_rows = check_raw(settings, echo, verbose)
+    check_raw(settings, echo, verbose)
     timings["check"] = time.perf_counter() - started
 
     build = start_build(settings, echo, cadence=cadence, as_of=as_of)
@@ -157,6 +157,8 @@ def _refresh_locked(
         raise AuditFailedError(_failure_report(result, settings), result)
     counts = ", ".join(f"{n} {status}" for status, n in sorted(result.counts.items()))
     echo(f"  dbt build: {counts}")
+    raw_rows = count_raw_rows(build)
+    echo(f"  {raw_rows:,} raw rows, each staged or quarantined (dq_row_conservation)")
     quality = audit_quality(build, echo)
     if cadence:
         period_start, published = check_review(build)
@@ -196,15 +198,25 @@ def review_published(settings: Settings, build: Build, echo: Echo) -> object:
 
 
 def check_raw(settings: Settings, echo: Echo, verbose: bool = False) -> int:
-    """Check every raw file against the raw contract; returns the number of raw rows."""
+    """Check every raw file against the raw contract; returns the number of files checked."""
     tables = load_contract(settings.project_dir)
     reports = check_raw_files(settings.raw_dir, tables, progress=echo if verbose else None)
     for report in reports:
         for warning in report.warnings:
             echo(f"  warning: {warning}")
-    raw_rows = sum(report.rows for report in reports)
-    echo(f"  {len(reports)} tables, {raw_rows:,} raw rows: files meet the contract")
-    return raw_rows
+    files = sum(len(report.files) for report in reports)
+    echo(f"  {len(reports)} tables in {files} files: files meet the contract")
+    return files
+
+
+def count_raw_rows(build: Build) -> int:
+    """The raw rows the build read, as dq_row_conservation counted them straight from the files."""
+    connection = duckdb.connect(str(build.build_file), read_only=True)
+    try:
+        row = connection.execute("select sum(raw_rows) from main.dq_row_conservation").fetchone()
+    finally:
+        connection.close()
+    return int(row[0] or 0) if row else 0
 
 
 def start_build(
