@@ -86,8 +86,9 @@ def _jsonl_table() -> RawTable:
         system="demo",
         name="things",
         file_format="jsonl",
-        location_template="read_json('{raw_dir}/demo/{name}/*.jsonl', format = 'newline_delimited', "
-        "maximum_depth = 1, sample_size = -1, union_by_name = true, filename = true)",
+        location_template="read_json('{raw_dir}/demo/{name}/*.jsonl', "
+        "format = 'newline_delimited', maximum_depth = 1, sample_size = -1, "
+        "union_by_name = true, filename = true)",
         columns=("id", "name"),
     )
 
