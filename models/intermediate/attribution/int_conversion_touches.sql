@@ -58,6 +58,7 @@ match_touches_in_window as (
 
 rank_touches as (
 
+    -- one window pass: the position and the count share the same partition and order (one sort)
     select
         *,
         -- position in time, 1 = first; touches at the same instant are ordered by touch_id
@@ -65,7 +66,10 @@ rank_touches as (
             when touch_id is not null
                 then row_number() over (partition by conversion_id order by touched_at, touch_id)
         end as touch_position,
-        count(touch_id) over (partition by conversion_id) as touch_count,
+        count(touch_id) over (
+            partition by conversion_id order by touched_at, touch_id
+            rows between unbounded preceding and unbounded following
+        ) as touch_count,
         cast(
             {{ dbt.datediff('touched_at', 'converted_at', 'microsecond') | trim }} as double
         ) / 86400000000.0 as days_before_conversion
