@@ -66,8 +66,7 @@ observable_leads as (
 count_period_purchases as (
 
     -- the conversions the registry's conversion_rate counts: purchases and upgrades, not signups
-    {{ events_per_customer_period('conversions', 'converted_at',
-        where=is_purchase_conversion('conversion_type')) }}
+    {{ events_per_customer_period('conversions', 'converted_at', where=is_purchase_conversion('conversion_type')) }}
 
 ),
 

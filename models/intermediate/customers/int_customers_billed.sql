@@ -1,4 +1,5 @@
--- One row per CRM customer: its attributes (int_customers_segmented) with the billing milestones (activation, first billed
+-- One row per CRM customer: its attributes (int_customers_segmented) with the billing
+-- milestones (activation, first billed
 -- month, current churn) that dim_customers, the lifecycle stages and onboarding build on.
 with
 

@@ -65,22 +65,25 @@ place_in_segments as (
         gather_layers.grain,
         gather_layers.period_start,
         gather_layers.customer_id,
-        coalesce(gather_layers.audience, customers.audience) as audience,
-        coalesce(gather_layers.value_tier, customers.value_tier) as value_tier,
-        coalesce(gather_layers.lifecycle_stage, lifecycle_stages.lifecycle_stage) as lifecycle_stage,
         gather_layers.channel,
         gather_layers.device,
         gather_layers.journey_type,
         intent_stages.intent_stage,
+        gather_layers.units,
+        gather_layers.numerator,
+        gather_layers.denominator,
+        gather_layers.numerator_squared,
+        gather_layers.denominator_squared,
+        gather_layers.numerator_denominator,
+        coalesce(gather_layers.audience, customers.audience) as audience,
+        coalesce(gather_layers.value_tier, customers.value_tier) as value_tier,
+        coalesce(gather_layers.lifecycle_stage, lifecycle_stages.lifecycle_stage) as lifecycle_stage,
+        coalesce(gather_layers.signup_cohort, customers.signup_cohort) as signup_cohort,
+        coalesce(gather_layers.onboarding_journey, customers.onboarding_journey) as onboarding_journey,
         case
             when gather_layers.ai_involved then 'yes'
             when not gather_layers.ai_involved then 'no'
-        end as ai_involved,
-        coalesce(gather_layers.signup_cohort, customers.signup_cohort) as signup_cohort,
-        coalesce(gather_layers.onboarding_journey, customers.onboarding_journey) as onboarding_journey,
-        {%- for column in kpi_statistic_columns() %}
-        gather_layers.{{ column }}{{ "," if not loop.last }}
-        {%- endfor %}
+        end as ai_involved
     from gather_layers
     left join customers
         on gather_layers.customer_id = customers.customer_id
