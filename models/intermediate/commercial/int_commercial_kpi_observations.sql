@@ -86,13 +86,6 @@ count_purchases as (
 
 final as (
 
-    -- customers active at some moment of the period: 1 when they purchased or upgraded in it
-    {{ kpi_observation('conversion_rate', customer_period,
-        numerator='case when purchases > 0 then 1 else 0 end',
-        where='is_active_in_period') }}
-
-    union all
-
     -- leads at their creation (channel = the lead's source channel), once 30 days have passed:
     -- 1 when converted within 30 days
     {{ kpi_observation('lead_conversion_rate', lead,
@@ -123,48 +116,46 @@ final as (
 
     union all
 
-    -- customers active at the period start: 1 when still active at its end
-    {{ kpi_observation('retention_rate', customer_period,
-        numerator='case when active_at_end then 1 else 0 end',
-        where='active_at_start') }}
-
-    union all
-
-    -- customers active at the period start: 1 when they cancelled and are not back by its end, so
-    -- churn_rate = 1 - retention_rate (a churn and reactivation inside one period is retained)
-    {{ kpi_observation('churn_rate', customer_period,
-        numerator='case when not active_at_end then 1 else 0 end',
-        where='active_at_start') }}
-
-    union all
-
-    -- customers active at the start with MRR: end MRR capped at the start MRR over the start MRR
-    {{ kpi_observation('gross_revenue_retention', customer_period,
-        numerator='case when end_mrr < start_mrr then end_mrr else start_mrr end',
-        denominator='start_mrr',
-        where='active_at_start and start_mrr > 0') }}
-
-    union all
-
-    -- customers active at the start with MRR: end MRR over start MRR
-    {{ kpi_observation('net_revenue_retention', customer_period,
-        numerator='end_mrr',
-        denominator='start_mrr',
-        where='active_at_start and start_mrr > 0') }}
-
-    union all
-
-    -- customers active at the start: 1 when their MRR expanded during the period
-    {{ kpi_observation('upsell_rate', customer_period,
-        numerator='case when expanded_in_period then 1 else 0 end',
-        where='active_at_start') }}
-
-    union all
-
-    -- customers active at the period end: their MRR in force then (USD)
-    {{ kpi_observation('arpa', customer_period,
-        numerator='end_mrr',
-        where='active_at_end') }}
+    {%- set customer_period_kpis = [] %}
+    {#- customers active at some moment of the period: 1 when they purchased or upgraded in it #}
+    {%- do customer_period_kpis.append({
+        'kpi_id': 'conversion_rate', 'where': 'is_active_in_period',
+        'numerator': 'case when purchases > 0 then 1 else 0 end',
+    }) %}
+    {#- customers active at the period start: 1 when still active at its end #}
+    {%- do customer_period_kpis.append({
+        'kpi_id': 'retention_rate', 'where': 'active_at_start',
+        'numerator': 'case when active_at_end then 1 else 0 end',
+    }) %}
+    {#- customers active at the period start: 1 when they cancelled and are not back by its
+        end, so churn_rate = 1 - retention_rate (a churn and reactivation inside one period is
+        retained) #}
+    {%- do customer_period_kpis.append({
+        'kpi_id': 'churn_rate', 'where': 'active_at_start',
+        'numerator': 'case when not active_at_end then 1 else 0 end',
+    }) %}
+    {#- customers active at the start with MRR: end MRR capped at the start MRR over the start
+        MRR #}
+    {%- do customer_period_kpis.append({
+        'kpi_id': 'gross_revenue_retention', 'where': 'active_at_start and start_mrr > 0',
+        'numerator': 'case when end_mrr < start_mrr then end_mrr else start_mrr end',
+        'denominator': 'start_mrr',
+    }) %}
+    {#- customers active at the start with MRR: end MRR over start MRR #}
+    {%- do customer_period_kpis.append({
+        'kpi_id': 'net_revenue_retention', 'where': 'active_at_start and start_mrr > 0',
+        'numerator': 'end_mrr', 'denominator': 'start_mrr',
+    }) %}
+    {#- customers active at the start: 1 when their MRR expanded during the period #}
+    {%- do customer_period_kpis.append({
+        'kpi_id': 'upsell_rate', 'where': 'active_at_start',
+        'numerator': 'case when expanded_in_period then 1 else 0 end',
+    }) %}
+    {#- customers active at the period end: their MRR in force then (USD) #}
+    {%- do customer_period_kpis.append({
+        'kpi_id': 'arpa', 'where': 'active_at_end', 'numerator': 'end_mrr',
+    }) %}
+    {{ kpi_counted_observations(customer_period, customer_period_kpis) }}
 
 )
 

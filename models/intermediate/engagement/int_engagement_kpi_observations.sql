@@ -236,16 +236,18 @@ final as (
 
     union all
 
-    -- customers active in the period: 1 when they adopted a feature in it
-    {{ kpi_observation('feature_adoption_rate', active_customer_period,
-        numerator='case when features_adopted > 0 then 1 else 0 end') }}
-
-    union all
-
-    -- customers active in the period: their support contacts in it (tickets + chat
-    -- conversations, a hand-off counted once) over 1
-    {{ kpi_observation('support_contacts_per_active_customer', active_customer_period,
-        numerator='support_contacts') }}
+    {%- set active_customer_period_kpis = [] %}
+    {#- customers active in the period: 1 when they adopted a feature in it #}
+    {%- do active_customer_period_kpis.append({
+        'kpi_id': 'feature_adoption_rate',
+        'numerator': 'case when features_adopted > 0 then 1 else 0 end',
+    }) %}
+    {#- customers active in the period: their support contacts in it (tickets + chat
+        conversations, a hand-off counted once) over 1 #}
+    {%- do active_customer_period_kpis.append({
+        'kpi_id': 'support_contacts_per_active_customer', 'numerator': 'support_contacts',
+    }) %}
+    {{ kpi_counted_observations(active_customer_period, active_customer_period_kpis) }}
 
     union all
 

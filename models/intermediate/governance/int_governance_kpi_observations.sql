@@ -97,11 +97,14 @@ final as (
 
     union all
 
-    -- every raw row of every source table, on the day it was loaded (a row whose load time
-    -- cannot be read has no period and is left out): 1 when quarantined
-    {{ kpi_observation('quarantine_rate', raw_rows_loaded,
-        numerator='case when quarantine_reason is not null then 1 else 0 end',
-        where='loaded_at is not null') }}
+    {%- set raw_row_kpis = [] %}
+    {#- every raw row of every source table, on the day it was loaded (a row whose load time
+        cannot be read has no period and is left out): 1 when quarantined #}
+    {%- do raw_row_kpis.append({
+        'kpi_id': 'quarantine_rate', 'where': 'loaded_at is not null',
+        'numerator': 'case when quarantine_reason is not null then 1 else 0 end',
+    }) %}
+    {{ kpi_counted_observations(raw_rows_loaded, raw_row_kpis) }}
 
 )
 
