@@ -17,6 +17,11 @@
     Only valid rows compete for the latest version of an id: when the newest copy of a row is
     invalid, the newest valid one is published and the invalid one is quarantined.
 
+    source_row_key is the md5 of the non-personal raw columns and the row's number among the rows
+    that share them, ordered by their personal columns, then file. Exact copies are consecutive in
+    that order: the first is kept, and the numbers after it are its duplicates (copies within one
+    file are indistinguishable, so which of them is kept does not show).
+
     Checks come from column meta: `required`, `accepted_values`, `min`/`max`, and `range_by` for a
     range that depends on another column, e.g. survey scores:
     `range_by: {survey_type: {csat: [1, 5], nps: [0, 10]}}`.
@@ -37,10 +42,20 @@ select 1 as parse_placeholder from {{ relation }}
 {%- set primary_key = node.meta.get('primary_key', []) -%}
 {%- set columns = node.columns.values() | list -%}
 {%- set non_personal_columns = columns | rejectattr('meta.pii', 'defined') | list -%}
+{%- set personal_columns = columns | selectattr('meta.pii', 'defined') | list -%}
+{%- set columns_by_name = {} -%}
+{%- for column in columns -%}{%- do columns_by_name.update({column.name: column}) -%}{%- endfor -%}
 {%- if not primary_key or not columns -%}
     {{ exceptions.raise_compiler_error(
         "Source " ~ source_name ~ "." ~ table_name ~ " needs meta.primary_key and documented columns") }}
 {%- endif -%}
+{%- for key in primary_key -%}
+    {%- if key not in columns_by_name or columns_by_name[key].meta.get('pii') -%}
+        {{ exceptions.raise_compiler_error(
+            "Source " ~ source_name ~ "." ~ table_name ~ ": primary-key column " ~ key
+            ~ " must be a documented column without personal data") }}
+    {%- endif -%}
+{%- endfor -%}
 
 with
 
@@ -62,98 +77,90 @@ raw_rows as (
 
 ),
 
-numbered as (
+{#
+    Finding copies, numbering the key and ranking versions compare rows with each other, and sorting
+    every row with all its columns for that was most of the cost of staging a large table. Each of
+    those comparisons is between rows with the same typed id: copies and rows that share their
+    non-personal columns share the primary key (which is never personal), and versions compete per
+    id. So only rows whose id (empty included) occurs more than once, a few percent, are sorted
+    ("ranked"), exactly as before; every other row ("single") is key number 1, no copy and the only
+    version of its id. Rows are routed by a hash of the id: equal ids have equal hashes, and a hash
+    collision only sends a few more rows through the exact ranking.
+#}
+keyed as (
 
+    -- Referenced twice below, so DuckDB materialises it once.
     select
         *,
-        row_number() over (
-            partition by {% for column in columns %}{{ column.name }}__raw{{ ", " if not loop.last }}{% endfor %}
-            order by _source_file
-        ) as _copy_number,
-        -- A stable key for every raw row that carries no personal data: a digest of the
-        -- non-personal columns, numbered within rows that share it.
-        md5({{ _concat_text(non_personal_columns) }}) || '-' || cast(row_number() over (
-            partition by {% for column in non_personal_columns %}{{ column.name }}__raw{{ ", " if not loop.last }}{% endfor %}
-            order by {% for column in columns %}{{ column.name }}__raw{{ ", " if not loop.last }}{% endfor %}, _source_file
-        ) as varchar) as _row_key
+        hash({% for key in primary_key %}{{ _typed_value(columns_by_name[key], file_format) }}{{ ", " if not loop.last }}{% endfor %}) as _id_hash
     from raw_rows
 
 ),
 
-typed as (
+shared_id_hashes as (
+
+    select _id_hash
+    from keyed
+    group by 1
+    having count(*) > 1
+
+),
+
+ranked_numbered as (
+
+    select
+        keyed.*,
+        row_number() over rows_sharing_non_personal_columns as _key_number,
+        -- an exact copy of the previous row of its group (sorted by personal data, then file)
+        row_number() over rows_sharing_non_personal_columns > 1
+        {%- for column in personal_columns %}
+        and (
+            lag(keyed.{{ column.name }}__raw) over rows_sharing_non_personal_columns
+            is not distinct from keyed.{{ column.name }}__raw
+        )
+        {%- endfor %} as _is_copy
+    from keyed
+    inner join shared_id_hashes on keyed._id_hash = shared_id_hashes._id_hash
+    window rows_sharing_non_personal_columns as (
+        partition by {% for column in non_personal_columns %}keyed.{{ column.name }}__raw{{ ", " if not loop.last }}{% endfor %}
+        order by {% for column in personal_columns %}keyed.{{ column.name }}__raw, {% endfor %}keyed._source_file
+    )
+
+),
+
+single_numbered as (
+
+    select
+        keyed.*,
+        1 as _key_number,
+        false as _is_copy
+    from keyed
+    left join shared_id_hashes on keyed._id_hash = shared_id_hashes._id_hash
+    where shared_id_hashes._id_hash is null
+
+),
+{%- for branch in ['ranked', 'single'] %}
+
+{{ branch }}_typed as (
 
     select
         *,
         {%- for column in columns %}
         {{ _typed_value(column, file_format) }} as {{ column.name }}{{ "," if not loop.last }}
         {%- endfor %}
-    from numbered
+    from {{ branch }}_numbered
 
 ),
 
-checked as (
+{{ branch }}_checked as (
 
     select
         *,
-        case
-            when _copy_number > 1 then 'duplicate'
-            {%- for key in primary_key %}
-            when {{ _text_of(key) }} is null then 'missing_id'
-            {%- endfor %}
-            {%- for column in columns if _is_parsed(column) %}
-            when {{ _text_of(column.name) }} is not null and {{ column.name }} is null then 'unparseable_value'
-            {%- endfor %}
-            {%- for column in columns if column.meta.get('required') %}
-            when {{ column.name }} is null then 'missing_value'
-            {%- endfor %}
-            {%- for column in columns if column.meta.get('accepted_values') %}
-            when {{ column.name }} not in ({{ _sql_list(column.meta['accepted_values']) }}) then 'unknown_enum'
-            {%- endfor %}
-            {%- for column in columns if _has_range(column) %}
-            when {{ _out_of_range(column) }} then 'out_of_range'
-            {%- endfor %}
-            {%- for column in columns if column.meta.get('range_by') %}
-            {%- for by_column, ranges in column.meta['range_by'].items() %}
-            {%- for by_value, bounds in ranges.items() %}
-            when {{ by_column }} = '{{ by_value }}' and ({{ column.name }} < {{ bounds[0] }} or {{ column.name }} > {{ bounds[1] }})
-                then 'out_of_range'
-            {%- endfor %}
-            {%- endfor %}
-            {%- endfor %}
-        end as _reason,
-        case
-            when _copy_number > 1 then 'exact copy of an earlier row'
-            {%- for key in primary_key %}
-            when {{ _text_of(key) }} is null then '{{ key }} is empty'
-            {%- endfor %}
-            {%- for column in columns if _is_parsed(column) %}
-            when {{ _text_of(column.name) }} is not null and {{ column.name }} is null
-                then '{{ column.name }}: cannot read ' || left(cast({{ column.name }}__raw as varchar), 80) || ' as {{ column.data_type }}'
-            {%- endfor %}
-            {%- for column in columns if column.meta.get('required') %}
-            when {{ column.name }} is null then '{{ column.name }} is empty'
-            {%- endfor %}
-            {%- for column in columns if column.meta.get('accepted_values') %}
-            when {{ column.name }} not in ({{ _sql_list(column.meta['accepted_values']) }})
-                then '{{ column.name }} = ' || left({{ column.name }}, 80) || ' is not an accepted value'
-            {%- endfor %}
-            {%- for column in columns if _has_range(column) %}
-            when {{ _out_of_range(column) }}
-                then '{{ column.name }} = ' || cast({{ column.name }} as varchar) || ' is outside {{ _range_text(column) }}'
-            {%- endfor %}
-            {%- for column in columns if column.meta.get('range_by') %}
-            {%- for by_column, ranges in column.meta['range_by'].items() %}
-            {%- for by_value, bounds in ranges.items() %}
-            when {{ by_column }} = '{{ by_value }}' and ({{ column.name }} < {{ bounds[0] }} or {{ column.name }} > {{ bounds[1] }})
-                then '{{ column.name }} = ' || cast({{ column.name }} as varchar)
-                    || ' is outside [{{ bounds[0] }}, {{ bounds[1] }}] for {{ by_column }} {{ by_value }}'
-            {%- endfor %}
-            {%- endfor %}
-            {%- endfor %}
-        end as _reason_detail
-    from typed
+        {{ _quarantine_case(columns, primary_key, columns_by_name, 'reason') }} as _reason
+    from {{ branch }}_typed
 
 ),
+{%- endfor %}
 
 versioned as (
 
@@ -167,7 +174,14 @@ versioned as (
                 _source_file desc,
                 {% for column in columns %}{{ column.name }}__raw{{ ", " if not loop.last }}{% endfor %}
         ) as _version_rank
-    from checked
+    from ranked_checked
+
+    union all
+
+    select
+        *,
+        1 as _version_rank
+    from single_checked
 
 ),
 
@@ -175,7 +189,7 @@ final as (
 
     select
         '{{ source_name }}.{{ table_name }}' as source_table,
-        _row_key as source_row_key,
+        md5({{ _concat_text(non_personal_columns) }}) || '-' || cast(_key_number as varchar) as source_row_key,
         {%- for column in columns %}
         {{ _published_value(column) }},
         {%- endfor %}
@@ -186,7 +200,9 @@ final as (
         case
             when _reason is null and _version_rank > 1
                 then 'a later-loaded row has the same {{ primary_key | join(", ") }}'
-            else _reason_detail
+            -- the detail of the reason, spelled out only for the few rows that have one
+            when _reason is not null
+                then {{ _quarantine_case(columns, primary_key, columns_by_name, 'detail') }}
         end as quarantine_detail,
         _source_file as source_file
     from versioned
@@ -196,6 +212,45 @@ final as (
 select * from final
 {%- endif -%}
 {% endmacro %}
+
+
+{#
+    The first check a typed row fails, in the order of the header: its reason code (`what` =
+    'reason') or the detail naming the column and value ('detail'). One list, so the reason and its
+    detail cannot drift apart.
+#}
+{% macro _quarantine_case(columns, primary_key, columns_by_name, what) -%}
+    {%- set detail = what == 'detail' -%}
+    case
+            when _is_copy then {{ "'exact copy of an earlier row'" if detail else "'duplicate'" }}
+            {%- for key in primary_key %}
+            when {{ _id_is_empty(columns_by_name[key]) }} then {{ "'" ~ key ~ " is empty'" if detail else "'missing_id'" }}
+            {%- endfor %}
+            {%- for column in columns if _is_parsed(column) %}
+            when {{ column.name }} is null and {{ _text_of(column.name) }} is not null
+                then {{ "'" ~ column.name ~ ": cannot read ' || left(cast(" ~ column.name ~ "__raw as varchar), 80) || ' as " ~ column.data_type ~ "'" if detail else "'unparseable_value'" }}
+            {%- endfor %}
+            {%- for column in columns if column.meta.get('required') %}
+            when {{ column.name }} is null then {{ "'" ~ column.name ~ " is empty'" if detail else "'missing_value'" }}
+            {%- endfor %}
+            {%- for column in columns if column.meta.get('accepted_values') %}
+            when {{ column.name }} not in ({{ _sql_list(column.meta['accepted_values']) }})
+                then {{ "'" ~ column.name ~ " = ' || left(" ~ column.name ~ ", 80) || ' is not an accepted value'" if detail else "'unknown_enum'" }}
+            {%- endfor %}
+            {%- for column in columns if _has_range(column) %}
+            when {{ _out_of_range(column) }}
+                then {{ "'" ~ column.name ~ " = ' || cast(" ~ column.name ~ " as varchar) || ' is outside " ~ _range_text(column) ~ "'" if detail else "'out_of_range'" }}
+            {%- endfor %}
+            {%- for column in columns if column.meta.get('range_by') %}
+            {%- for by_column, ranges in column.meta['range_by'].items() %}
+            {%- for by_value, bounds in ranges.items() %}
+            when {{ by_column }} = '{{ by_value }}' and ({{ column.name }} < {{ bounds[0] }} or {{ column.name }} > {{ bounds[1] }})
+                then {{ "'" ~ column.name ~ " = ' || cast(" ~ column.name ~ " as varchar) || ' is outside [" ~ bounds[0] ~ ", " ~ bounds[1] ~ "] for " ~ by_column ~ " " ~ by_value ~ "'" if detail else "'out_of_range'" }}
+            {%- endfor %}
+            {%- endfor %}
+            {%- endfor %}
+        end
+{%- endmacro %}
 
 
 {# The value of a raw column as read: text for CSV and JSON lines, the stored type for Parquet. #}
@@ -212,7 +267,7 @@ select * from final
 {% macro _typed_value(column, file_format) -%}
     {%- set raw = column.name ~ '__raw' -%}
     {%- set data_type = (column.data_type or 'varchar') | lower -%}
-    {%- set text = "nullif(trim(cast(" ~ raw ~ " as varchar)), '')" -%}
+    {%- set text = "nullif(" ~ _trim("cast(" ~ raw ~ " as varchar)") ~ ", '')" -%}
     {%- if data_type == 'varchar' and column.meta.get('accepted_values') -%}
         lower({{ text }})
     {%- elif data_type == 'varchar' -%}
@@ -254,7 +309,36 @@ select * from final
 
 {# A raw value as trimmed text, blank as null: "is there a value at all?" #}
 {% macro _text_of(name) -%}
-    nullif(trim(cast({{ name }}__raw as varchar)), '')
+    nullif({{ _trim("cast(" ~ name ~ "__raw as varchar)") }}, '')
+{%- endmacro %}
+
+
+{#
+    trim(text), called only where it can change the text. DuckDB's trim removes Unicode space
+    separators (category Zs) from both ends, and the only one in ASCII is the space: so an ASCII
+    text (as many bytes as characters) that neither starts nor ends with a space is its own trim.
+    The test reads a few bytes; trim decodes every character of the text, which at the large scale
+    costs seconds per table.
+#}
+{% macro _trim(text) -%}
+    case
+        when strlen({{ text }}) <> length({{ text }}) or starts_with({{ text }}, ' ') or ends_with({{ text }}, ' ')
+            then trim({{ text }})
+        else {{ text }}
+    end
+{%- endmacro %}
+
+
+{#
+    "Is the id empty?": its raw text is blank. A varchar id is typed as exactly that text (or its
+    lower case), so its typed value answers without trimming the raw value again.
+#}
+{% macro _id_is_empty(column) -%}
+    {%- if (column.data_type or 'varchar') | lower == 'varchar' -%}
+        {{ column.name }} is null
+    {%- else -%}
+        {{ _text_of(column.name) }} is null
+    {%- endif -%}
 {%- endmacro %}
 
 

@@ -61,15 +61,70 @@ def pseudonym(value: str | None, kind: str, key: bytes) -> str | None:
     return hmac.new(key, f"{kind}:{canonical}".encode(), hashlib.sha256).hexdigest()
 
 
+class _Hasher:
+    """HMAC-SHA256 (RFC 2104) under one key, with the keyed inner and outer states made once.
+
+    ``hmac.new`` pads the key and hashes both pads for every value; staging hashes millions of
+    values, so the two keyed SHA-256 states are computed once and copied per value. The digests are
+    exactly ``hmac.new(key, message, sha256).hexdigest()`` (checked in tests/test_pii_unit.py).
+    """
+
+    __slots__ = ("_inner", "_outer")
+
+    def __init__(self, key: bytes) -> None:
+        block_size = hashlib.sha256().block_size
+        if len(key) > block_size:
+            key = hashlib.sha256(key).digest()
+        key = key.ljust(block_size, b"\0")
+        self._inner = hashlib.sha256(bytes(byte ^ 0x36 for byte in key))
+        self._outer = hashlib.sha256(bytes(byte ^ 0x5C for byte in key))
+
+    def hexdigest(self, message: bytes) -> str:
+        inner = self._inner.copy()
+        inner.update(message)
+        outer = self._outer.copy()
+        outer.update(inner.digest())
+        return outer.hexdigest()
+
+    def pseudonyms(self, values: list[str | None], kind: str) -> list[str | None]:
+        """`pseudonym` of each value, all of one kind."""
+        prefix = f"{kind}:"
+        digits_only = kind == "phone"
+        hashed: list[str | None] = []
+        for value in values:
+            if value is None:
+                hashed.append(None)
+                continue
+            canonical = value.strip().lower()
+            if digits_only:
+                canonical = _NON_DIGITS.sub("", canonical)
+            hashed.append(self.hexdigest(f"{prefix}{canonical}".encode()) if canonical else None)
+        return hashed
+
+
+_hashers: dict[bytes, _Hasher] = {}
+
+
+def _hasher(key: bytes) -> _Hasher:
+    hasher = _hashers.get(key)
+    if hasher is None:
+        hasher = _hashers[key] = _Hasher(key)
+    return hasher
+
+
 def _arrow_hash(values: pa.Array, kinds: pa.Array) -> pa.Array:
-    key = pii_key()
-    return pa.array(
-        [
-            pseudonym(value, kind or "text", key)
-            for value, kind in zip(values.to_pylist(), kinds.to_pylist(), strict=True)
-        ],
-        type=pa.string(),
-    )
+    hasher = _hasher(pii_key())
+    texts = values.to_pylist()
+    distinct_kinds = kinds.unique().to_pylist()
+    if len(distinct_kinds) == 1:
+        # the usual call: one column of one kind (the kind is a literal in the SQL)
+        hashed = hasher.pseudonyms(texts, distinct_kinds[0] or "text")
+    else:
+        hashed = [
+            hasher.pseudonyms([value], kind or "text")[0]
+            for value, kind in zip(texts, kinds.to_pylist(), strict=True)
+        ]
+    return pa.array(hashed, type=pa.string())
 
 
 class Plugin(BasePlugin):
