@@ -14,7 +14,7 @@ LINT_ENV := EMPATHY_PII_KEY=lint-only-key
 # Dagster's instance folder: run history, schedule state, and dagster.yaml (one writer at a time).
 DAGSTER_HOME := $(CURDIR)/orchestration/dagster_home
 
-.PHONY: help install run demo-data refresh dagster browser test lint pytest benchmark clean lock
+.PHONY: help install run demo-data refresh dagster browser test lint unit pytest benchmark clean lock
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -56,12 +56,24 @@ browser: ## headless Chromium (Debian package) for the review-pack rendering tes
 		exit 1; \
 	fi
 
-test: $(INSTALLED) browser lint pytest ## every check: ruff, sqlfluff, then pytest (dbt build, GX, Dagster, packs)
+test: $(INSTALLED) browser lint unit pytest ## every check: ruff, sqlfluff, dbt unit tests, then pytest (dbt build, GX, Dagster, packs)
 
 lint: $(INSTALLED) ## ruff (Python) and sqlfluff (SQL, dbt templater on an in-memory target)
 	$(BIN)/ruff check src tests orchestration
 	$(BIN)/ruff format --check src tests orchestration
 	$(LINT_ENV) $(BIN)/sqlfluff lint models tests/dbt --processes 2
+
+# dbt unit tests need the models' relations to exist, not their data: an empty build (dbt --empty)
+# of every model and seed from a freshly generated demo set, in a throw-away folder.
+unit: $(INSTALLED) ## the dbt unit tests (fixtures of the KPI formulas), on an empty build
+	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
+	export EMPATHY_RAW_DIR="$$tmp/raw" EMPATHY_BUILD_PATH="$$tmp/warehouse.duckdb" $(LINT_ENV) && \
+	dbt_args="--target build --target-path $$tmp/target --log-path $$tmp/logs" && \
+	echo "==> dbt unit tests (empty build of the models in $$tmp)" && \
+	$(BIN)/empathy generate --scale small --seed $(SEED) --out "$$tmp/raw" >/dev/null && \
+	$(BIN)/dbt build --empty --exclude-resource-type unit_test --exclude-resource-type test \
+		--quiet $$dbt_args && \
+	$(BIN)/dbt test --select "test_type:unit" $$dbt_args
 
 pytest: $(INSTALLED) ## unit and end-to-end tests (builds the warehouse on small demo data)
 	$(LINT_ENV) $(BIN)/pytest

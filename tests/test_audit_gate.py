@@ -78,6 +78,7 @@ def test_a_kpi_value_out_of_range_fails_the_quality_gates_and_publishes_nothing(
     assert hashlib.sha256(workspace.serving_file.read_bytes()).digest() == before
     assert not workspace.settings.releases_dir.exists()
     # the report and the Data Docs stay beside the failed build for the reader
-    (build_dir,) = workspace.settings.build_root.iterdir()
+    (build_dir,) = [p for p in workspace.settings.build_root.iterdir() if not p.is_symlink()]
+    assert workspace.settings.current_build_dir.resolve() == build_dir.resolve()
     assert (build_dir / "quality_report.json").exists()
     assert (build_dir / "data_docs" / "index.html").exists()

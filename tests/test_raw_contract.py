@@ -55,11 +55,11 @@ def _write(raw: Path, name: str, content: bytes) -> Path:
     return path
 
 
-def test_good_files_pass_and_rows_are_counted(tmp_path: Path) -> None:
+def test_good_files_pass_and_extra_columns_are_warned_about(tmp_path: Path) -> None:
     _write(tmp_path, "a.csv", b"id,name\n1,x\n2,y\n")
     _write(tmp_path, "b.csv", b"id,name,extra\n3,z,!\n")
     (report,) = check_raw_files(tmp_path, [_table()])
-    assert report.rows == 3
+    assert not report.errors and [path.name for path in report.files] == ["a.csv", "b.csv"]
     assert any("extra" in warning for warning in report.warnings)
 
 
@@ -79,3 +79,31 @@ def test_missing_table_names_the_expected_location(tmp_path: Path) -> None:
     (tmp_path / "demo").mkdir()
     with pytest.raises(RawContractError, match=r"demo\.things: missing table: no file matches"):
         check_raw_files(tmp_path, [_table()])
+
+
+def _jsonl_table() -> RawTable:
+    return RawTable(
+        system="demo",
+        name="things",
+        file_format="jsonl",
+        location_template="read_json('{raw_dir}/demo/{name}/*.jsonl', "
+        "format = 'newline_delimited', maximum_depth = 1, sample_size = -1, "
+        "union_by_name = true, filename = true)",
+        columns=("id", "name"),
+    )
+
+
+def test_a_json_column_beyond_the_sample_is_found_in_the_whole_file(tmp_path: Path) -> None:
+    # the check reads a sample first; a documented key that shows up only further down is found
+    # by reading the whole file, as staging (sample_size = -1) would find it
+    lines = [b'{"id": 1}'] * 30_000 + [b'{"id": 2, "name": "late"}']
+    _write(tmp_path, "late.jsonl", b"\n".join(lines) + b"\n")
+    (report,) = check_raw_files(tmp_path, [_jsonl_table()])
+    assert not report.errors
+
+
+def test_a_json_column_missing_from_the_whole_file_is_reported(tmp_path: Path) -> None:
+    path = _write(tmp_path, "nameless.jsonl", b"\n".join([b'{"id": 1}'] * 30_000) + b"\n")
+    with pytest.raises(RawContractError, match="missing column"):
+        check_raw_files(tmp_path, [_jsonl_table()])
+    assert path.exists()

@@ -54,6 +54,34 @@ def test_stale_build_folders_are_removed_by_the_next_build(tmp_path: Path) -> No
     assert not stale.exists()
 
 
+def test_the_build_in_progress_is_linked_at_one_path_until_it_is_published(
+    tmp_path: Path,
+) -> None:
+    # dbt's profile points at data/build/current, so it is the same for every refresh
+    settings = settings_in(tmp_path)
+    build_dir = build(settings, "20260101T000000Z")
+    assert settings.current_build_dir.resolve() == build_dir.resolve()
+    assert (settings.current_build_dir / WAREHOUSE_FILE).is_file()
+    releases.publish(settings, build_dir, "20260101T000000Z", {})
+    assert not settings.current_build_dir.is_symlink()
+    second = build(settings, "20260102T000000Z")
+    assert settings.current_build_dir.resolve() == second.resolve()
+
+
+def test_the_next_build_starts_from_the_parsed_project_of_the_served_release(
+    tmp_path: Path,
+) -> None:
+    settings = settings_in(tmp_path)
+    first = build(settings, "20260101T000000Z")
+    assert not releases.reuse_parsed_project(settings, first / "target")  # nothing served yet
+    (first / "target").mkdir()
+    (first / "target" / releases.PARSED_PROJECT).write_bytes(b"parsed by dbt")
+    releases.publish(settings, first, "20260101T000000Z", {})
+    second = build(settings, "20260102T000000Z")
+    assert releases.reuse_parsed_project(settings, second / "target")
+    assert (second / "target" / releases.PARSED_PROJECT).read_bytes() == b"parsed by dbt"
+
+
 def test_only_one_refresh_at_a_time(tmp_path: Path) -> None:
     settings = settings_in(tmp_path)
     with (

@@ -6,6 +6,7 @@ import json
 from collections import defaultdict
 from typing import Any
 
+import duckdb
 import pytest
 
 from conftest import Built
@@ -18,16 +19,10 @@ CONTRACT_NAMES = {
 # The independent raw-row count reads every source; conservation would be circular otherwise.
 ROW_COUNT_MODEL = "model.empathy.dq_source_row_counts"
 MAX_FANOUT = 3
-# The KPI observation models have the grain "KPI x unit", and the unit (an answer, a ticket, a
-# customer-period) differs per KPI, so no column is their key. Their row count is tested instead
-# (observation_count_matches_layers on int_kpi_observations).
-WITHOUT_PRIMARY_KEY = {
-    "model.empathy.int_kpi_observations",
-    *(
-        f"model.empathy.int_{layer}_kpi_observations"
-        for layer in ("experience", "engagement", "operational", "commercial", "governance")
-    ),
-}
+# A model may feed more children, or hold more rows than its parents together, only with the reason
+# written in its YAML (config.meta), where a reader of the model finds it.
+FANOUT_REASON = "fanout_reason"
+ROW_GROWTH_REASON = "row_growth_reason"
 
 
 @pytest.fixture(scope="module")
@@ -84,25 +79,34 @@ def test_every_model_is_documented(manifest: dict[str, Any]) -> None:
     assert not undocumented
 
 
+def _has_primary_key_test(tests: list[dict[str, Any]]) -> bool:
+    def named(name: str) -> set[str | None]:
+        return {
+            t["test_metadata"]["kwargs"].get("column_name")
+            for t in tests
+            if t.get("test_metadata", {}).get("name") == name
+        }
+
+    composite = any(t.get("test_metadata", {}).get("name") == "unique_combination" for t in tests)
+    return bool(named("unique") & named("not_null")) or composite
+
+
 def test_every_model_has_a_primary_key_test(manifest: dict[str, Any]) -> None:
+    """A union view of keyed models may take its key from them: every parent keyed, and a test that
+    no value of the view's distinguishing column (kpi_id) comes from two parents."""
     tests = data_tests_by_model(manifest)
-    for uid in models(manifest):
-        if uid in WITHOUT_PRIMARY_KEY:
+    for uid, node in models(manifest).items():
+        if _has_primary_key_test(tests[uid]):
             continue
-        unique = {
-            t["test_metadata"]["kwargs"].get("column_name")
-            for t in tests[uid]
-            if t.get("test_metadata", {}).get("name") == "unique"
-        }
-        not_null = {
-            t["test_metadata"]["kwargs"].get("column_name")
-            for t in tests[uid]
-            if t.get("test_metadata", {}).get("name") == "not_null"
-        }
-        composite = any(
-            t.get("test_metadata", {}).get("name") == "unique_combination" for t in tests[uid]
+        from_parents = (node["config"].get("meta") or {}).get("primary_key_from_parents")
+        assert from_parents and node["config"]["materialized"] == "view", (
+            f"{uid} has no primary-key test"
         )
-        assert (unique & not_null) or composite, f"{uid} has no primary-key test"
+        parents = [p for p in node["depends_on"]["nodes"] if p.startswith("model.")]
+        assert parents and all(_has_primary_key_test(tests[p]) for p in parents), uid
+        assert any(
+            t.get("test_metadata", {}).get("name") == "disjoint_union_of" for t in tests[uid]
+        ), f"{uid} takes its key from its parents without a disjoint_union_of test"
 
 
 def test_public_models_have_enforced_contracts_and_described_columns(
@@ -128,8 +132,57 @@ def test_sources_declare_freshness_and_document_every_column(manifest: dict[str,
             assert column["description"] and column["data_type"], f"{uid}.{name}"
 
 
-def test_no_model_fans_out_beyond_three_children(manifest: dict[str, Any]) -> None:
+def test_no_model_fans_out_beyond_three_children_without_a_reason(
+    manifest: dict[str, Any],
+) -> None:
     children = manifest["child_map"]
-    for uid in models(manifest):
+    for uid, node in models(manifest).items():
         model_children = [c for c in children.get(uid, []) if c.startswith("model.")]
-        assert len(model_children) <= MAX_FANOUT, f"{uid} feeds {model_children}"
+        if len(model_children) > MAX_FANOUT:
+            reason = (node["config"].get("meta") or {}).get(FANOUT_REASON)
+            assert reason, f"{uid} feeds {model_children} without meta.{FANOUT_REASON}"
+
+
+def test_no_intermediate_model_reads_a_mart(manifest: dict[str, Any]) -> None:
+    nodes = manifest["nodes"]
+    for uid, node in models(manifest).items():
+        if not node["original_file_path"].startswith("models/intermediate/"):
+            continue
+        marts = [
+            parent
+            for parent in node["depends_on"]["nodes"]
+            if parent in nodes and nodes[parent]["original_file_path"].startswith("models/marts/")
+        ]
+        assert not marts, f"{uid} reads the marts {marts}"
+
+
+def test_no_model_outgrows_its_inputs_without_a_reason(
+    manifest: dict[str, Any], built: Built
+) -> None:
+    """A table with more rows than all its parents together (models, seeds, raw tables) must say
+    why in meta.row_growth_reason: that is where a fan-out that blows up at scale hides."""
+    nodes = manifest["nodes"]
+    with duckdb.connect(str(built.serving_file), read_only=True) as connection:
+        raw_rows = dict(
+            connection.execute("select source_table, raw_rows from dq_row_conservation").fetchall()
+        )
+
+        def rows(uid: str) -> int:
+            if uid.startswith("source."):
+                source = manifest["sources"][uid]
+                return raw_rows[f"{source['source_name']}.{source['name']}"]
+            node = nodes[uid]
+            relation = f'"{node["schema"]}"."{node["alias"]}"'
+            return connection.execute(f"select count(*) from {relation}").fetchone()[0]
+
+        grown = []
+        for uid, node in models(manifest).items():
+            if node["config"].get("materialized") != "table":
+                continue
+            parents = node["depends_on"]["nodes"]
+            if not parents or (node["config"].get("meta") or {}).get(ROW_GROWTH_REASON):
+                continue
+            own, inputs = rows(uid), sum(rows(parent) for parent in parents)
+            if own > inputs:
+                grown.append(f"{uid}: {own:,} rows from {inputs:,}")
+    assert not grown, "models with more rows than their inputs and no reason:\n" + "\n".join(grown)

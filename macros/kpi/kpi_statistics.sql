@@ -43,17 +43,21 @@
 
 {#
     Standard error of a ratio of sums R = sum(x) / sum(y) over n units (delta method):
-    sqrt(sum((x - R y)^2) / (n (n - 1))) / mean(y).
+    sqrt(sum((x - R y)^2) / (n (n - 1))) / mean(y), with sum((x - R y)^2) expanded into
+    sum(x^2) - 2 R sum(xy) + R^2 sum(y^2). When every unit has x = R y (a week in which every
+    customer kept its MRR) the expansion cancels to rounding noise of either sign, which would
+    publish a noise standard error and a noise z for the change; below a billionth of the terms it
+    is read as the 0 it is.
 #}
 {% macro ratio_standard_error(sum_x, sum_y, sum_xx, sum_yy, sum_xy, n) -%}
+    {%- set ratio = "(" ~ sum_x ~ " / " ~ sum_y ~ ")" -%}
+    {%- set residual = sum_xx ~ " - 2.0 * " ~ ratio ~ " * " ~ sum_xy ~ " + " ~ ratio ~ " * " ~ ratio ~ " * " ~ sum_yy -%}
     case
         when {{ n }} > 1 and {{ sum_y }} <> 0 then sqrt(
-            greatest(
-                {{ sum_xx }}
-                - 2.0 * ({{ sum_x }} / {{ sum_y }}) * {{ sum_xy }}
-                + ({{ sum_x }} / {{ sum_y }}) * ({{ sum_x }} / {{ sum_y }}) * {{ sum_yy }},
-                0.0
-            ) / ({{ n }} * ({{ n }} - 1))
+            case
+                when {{ residual }} <= 1e-9 * ({{ sum_xx }} + {{ ratio }} * {{ ratio }} * {{ sum_yy }}) then 0.0
+                else {{ residual }}
+            end / ({{ n }} * ({{ n }} - 1))
         ) / ({{ sum_y }} / {{ n }})
     end
 {%- endmacro %}

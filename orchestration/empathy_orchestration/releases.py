@@ -7,7 +7,7 @@ import dagster as dg
 from empathy.cadences import check_review, run_review
 from empathy.quality import run_quality_gates
 from empathy.quality.inputs import VOLUME_SOURCES
-from empathy.refresh import DATA_DOCS, QUALITY_REPORT, publish_build
+from empathy.refresh import DATA_DOCS, QUALITY_REPORT, count_raw_rows, publish_build
 from empathy_orchestration.warehouse import WarehouseWriter
 
 GROUP = "release"
@@ -88,12 +88,13 @@ def serving_warehouse(
     if build.cadence:
         period_start, published = check_review(build)
         context.log.info(f"{build.cadence} review of {period_start}: {published} values logged")
-    publish_build(build, warehouse.raw_rows, warehouse.dbt_counts, report)
+    raw_rows = count_raw_rows(build)
+    publish_build(build, raw_rows, warehouse.dbt_counts, report)
     return dg.MaterializeResult(
         metadata={
             "release_id": build.release_id,
             "serving_file": dg.MetadataValue.path(str(warehouse.settings.serving_file)),
-            "raw_rows": warehouse.raw_rows,
+            "raw_rows": raw_rows,
             "expectations": report.evaluated,
         }
     )

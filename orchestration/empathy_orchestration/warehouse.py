@@ -36,7 +36,6 @@ class WarehouseWriter(dg.ConfigurableResource):  # type: ignore[type-arg]
     _settings: Settings | None = PrivateAttr(default=None)
     _locks: ExitStack | None = PrivateAttr(default=None)
     _build: Build | None = PrivateAttr(default=None)
-    _raw_rows: int = PrivateAttr(default=0)
     _dbt_counts: dict[str, int] = PrivateAttr(default_factory=dict)
     _complete_build: bool = PrivateAttr(default=False)
     _quality: QualityReport | None = PrivateAttr(default=None)
@@ -61,7 +60,7 @@ class WarehouseWriter(dg.ConfigurableResource):  # type: ignore[type-arg]
     def start(self, echo: Callable[[str], None]) -> Build:
         """Check the raw files and start this run's private build (once per run)."""
         if self._build is None:
-            self._raw_rows = check_raw(self.settings, echo)
+            check_raw(self.settings, echo)
             as_of = date.fromisoformat(self.as_of) if self.as_of else None
             self._build = start_build(self.settings, echo, cadence=self.cadence, as_of=as_of)
         return self._build
@@ -71,10 +70,6 @@ class WarehouseWriter(dg.ConfigurableResource):  # type: ignore[type-arg]
         if self._build is None:
             raise RuntimeError("no build in this run: materialise the dbt models first")
         return self._build
-
-    @property
-    def raw_rows(self) -> int:
-        return self._raw_rows
 
     def record_dbt_build(self, counts: dict[str, int], complete: bool) -> None:
         self._dbt_counts = counts

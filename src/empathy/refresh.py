@@ -2,8 +2,9 @@
 
 1. lock the data folder (one writer at a time);
 2. check every raw file against the raw contract (names the file and the problem);
-3. ``dbt build`` into a private build file: models, seeds, data tests and unit tests; the build
-   also appends to ``kpi_review_log`` (restatements, and what the review publishes);
+3. ``dbt build`` into a private build file: models, seeds, snapshots and every data test (the
+   dbt unit tests are fixtures of the code: ``make unit`` runs them, not a refresh); the build also
+   appends to ``kpi_review_log`` (restatements, and what the review publishes);
 4. audit: any failed model or dbt test, or any failed quality-gate expectation (Great
    Expectations), stops here and the serving file is untouched;
 5. publish: stamp the release, move it to the releases and swap the serving file atomically;
@@ -40,6 +41,7 @@ from empathy.releases import (
     prepare_build_dir,
     publish,
     refresh_lock,
+    reuse_parsed_project,
     seal,
 )
 from empathy.settings import WAREHOUSE_FILE, Settings
@@ -78,17 +80,23 @@ class Build:
         return f"{self.cadence}-{self.release_id}" if self.cadence else None
 
     @property
-    def dbt_vars(self) -> dict[str, str]:
-        values = {"release_id": self.release_id}
+    def dbt_env(self) -> dict[str, str]:
+        """What this release tells dbt, as environment variables rather than --vars: dbt keeps its
+        parsed project between refreshes (partial parsing) only while the command-line vars and
+        the profile stay the same, and re-parses just the models that read a changed variable."""
+        values = {"EMPATHY_RELEASE_ID": self.release_id}
         if self.as_of:
-            values["as_of"] = self.as_of.isoformat()
+            values["EMPATHY_AS_OF"] = self.as_of.isoformat()
         if self.cadence and self.review_id:
-            values["review_cadence"] = self.cadence
-            values["review_id"] = self.review_id
+            values["EMPATHY_REVIEW_CADENCE"] = self.cadence
+            values["EMPATHY_REVIEW_ID"] = self.review_id
         return values
 
     def dbt_build_args(self) -> list[str]:
-        return ["build", "--no-use-colors", "--vars", json.dumps(self.dbt_vars)]
+        """Models, seeds, snapshots and every data test; not the dbt unit tests, which are
+        fixtures of the code rather than checks of the data (``make unit`` and ``make test`` run
+        them)."""
+        return ["build", "--exclude-resource-type", "unit_test", "--no-use-colors"]
 
 
 @dataclass
@@ -125,7 +133,7 @@ def _refresh_locked(
     started = time.perf_counter()
 
     echo(f"[1/{steps}] Checking raw files in {settings.raw_dir} against the raw contract")
-    raw_rows = check_raw(settings, echo, verbose)
+    check_raw(settings, echo, verbose)
     timings["check"] = time.perf_counter() - started
 
     build = start_build(settings, echo, cadence=cadence, as_of=as_of)
@@ -149,6 +157,8 @@ def _refresh_locked(
         raise AuditFailedError(_failure_report(result, settings), result)
     counts = ", ".join(f"{n} {status}" for status, n in sorted(result.counts.items()))
     echo(f"  dbt build: {counts}")
+    raw_rows = count_raw_rows(build)
+    echo(f"  {raw_rows:,} raw rows, each staged or quarantined (dq_row_conservation)")
     quality = audit_quality(build, echo)
     if cadence:
         period_start, published = check_review(build)
@@ -188,15 +198,25 @@ def review_published(settings: Settings, build: Build, echo: Echo) -> object:
 
 
 def check_raw(settings: Settings, echo: Echo, verbose: bool = False) -> int:
-    """Check every raw file against the raw contract; returns the number of raw rows."""
+    """Check every raw file against the raw contract; returns the number of files checked."""
     tables = load_contract(settings.project_dir)
     reports = check_raw_files(settings.raw_dir, tables, progress=echo if verbose else None)
     for report in reports:
         for warning in report.warnings:
             echo(f"  warning: {warning}")
-    raw_rows = sum(report.rows for report in reports)
-    echo(f"  {len(reports)} tables, {raw_rows:,} raw rows: files meet the contract")
-    return raw_rows
+    files = sum(len(report.files) for report in reports)
+    echo(f"  {len(reports)} tables in {files} files: files meet the contract")
+    return files
+
+
+def count_raw_rows(build: Build) -> int:
+    """The raw rows the build read, as dq_row_conservation counted them straight from the files."""
+    connection = duckdb.connect(str(build.build_file), read_only=True)
+    try:
+        row = connection.execute("select sum(raw_rows) from main.dq_row_conservation").fetchone()
+    finally:
+        connection.close()
+    return int(row[0] or 0) if row else 0
 
 
 def start_build(
@@ -212,11 +232,16 @@ def start_build(
     carried = carry_forward_state(settings, build_dir / WAREHOUSE_FILE)
     if carried:
         echo(f"  carried history from the served release: {', '.join(carried)}")
+    reuse_parsed_project(settings, build_dir / "target")
     env = {
         "EMPATHY_RAW_DIR": str(settings.raw_dir),
-        "EMPATHY_BUILD_PATH": str(build_dir / WAREHOUSE_FILE),
+        # the same path for every release (a link to this build folder), so that dbt's profile
+        # does not change between refreshes and the parsed project can be reused
+        "EMPATHY_BUILD_PATH": str(settings.current_build_dir / WAREHOUSE_FILE),
         KEY_VARIABLE: pii_key(settings, echo),
     }
+    build = Build(settings, release_id, build_dir, cadence, as_of, {})
+    env.update(build.dbt_env)
     return Build(settings, release_id, build_dir, cadence, as_of, env)
 
 

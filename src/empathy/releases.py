@@ -81,14 +81,36 @@ def refresh_lock(
 
 
 def prepare_build_dir(settings: Settings, release_id: str) -> Path:
-    """A fresh private build folder; stale ones from failed or killed refreshes are removed."""
+    """A fresh private build folder, linked as ``data/build/current``; stale ones from failed or
+    killed refreshes are removed."""
+    current = settings.current_build_dir
+    if current.is_symlink():
+        current.unlink()
     if settings.build_root.exists():
         for stale in settings.build_root.iterdir():
             if stale.name != "dev":  # `dbt build` by hand builds data/build/dev
                 shutil.rmtree(stale, ignore_errors=True)
     build_dir = settings.build_root / release_id
     build_dir.mkdir(parents=True)
+    current.symlink_to(build_dir.name, target_is_directory=True)
     return build_dir
+
+
+PARSED_PROJECT = "partial_parse.msgpack"
+
+
+def reuse_parsed_project(settings: Settings, target_dir: Path) -> bool:
+    """Start dbt from the parsed project of the served release (dbt re-parses only the files that
+    changed since, and everything when its version, the vars or the profile differ)."""
+    release_id = serving_release_id(settings)
+    if release_id is None:
+        return False
+    parsed = settings.releases_dir / release_id / "target" / PARSED_PROJECT
+    if not parsed.is_file():
+        return False
+    target_dir.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(parsed, target_dir / PARSED_PROJECT)
+    return True
 
 
 def carry_forward_state(settings: Settings, build_file: Path) -> list[str]:
@@ -142,6 +164,8 @@ def publish(settings: Settings, build_dir: Path, release_id: str, info: dict[str
     settings.serving_dir.mkdir(parents=True, exist_ok=True)
     release_dir = settings.releases_dir / release_id
     os.replace(build_dir, release_dir)
+    if settings.current_build_dir.is_symlink():
+        settings.current_build_dir.unlink()  # it pointed at the build folder just moved
     (release_dir / RELEASE_INFO).write_text(json.dumps(info, indent=2, default=str) + "\n")
     _swap_serving_file(settings, release_dir / WAREHOUSE_FILE)
     prune_releases(settings)

@@ -62,6 +62,12 @@ class Settings:
         return self.data_dir / "build"
 
     @property
+    def current_build_dir(self) -> Path:
+        """A link to the build folder of the refresh in progress: dbt's profile always points
+        here, so the profile stays the same from one refresh to the next."""
+        return self.build_root / "current"
+
+    @property
     def releases_dir(self) -> Path:
         """Published releases kept for rollback."""
         return self.data_dir / "releases"

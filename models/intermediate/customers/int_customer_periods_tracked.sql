@@ -1,6 +1,6 @@
 -- One row per customer x grain (week, month, quarter) x complete period of the billing history in
 -- which the customer was active at some moment: the base of retention, churn, GRR, NRR, upsell,
--- ARPA and the per-active-customer KPIs.
+-- ARPA and the per-active-customer KPIs, with the customer's segments (int_customers_segmented).
 --
 -- Sized for millions of customer-periods: the work is done per customer (its active intervals,
 -- the MRR of each billed month, the periods holding a churn, a reactivation or an expansion) and
@@ -52,6 +52,12 @@ months_billed as (
 status_changes as (
 
     select * from {{ ref('int_customer_status_changes') }}
+
+),
+
+customers as (
+
+    select * from {{ ref('int_customers_segmented') }}
 
 ),
 
@@ -385,6 +391,11 @@ gather_interval_facts as (
         list_monthly_mrr.churned_periods,
         list_monthly_mrr.reactivated_periods,
         list_monthly_mrr.expanded_periods,
+        -- the customer's segments, carried to its periods so the KPI layer counts them per segment
+        customers.audience,
+        customers.value_tier,
+        customers.signup_cohort,
+        customers.onboarding_journey,
         generate_series(
             find_state_after_intervals.first_period_key,
             find_state_after_intervals.last_period_key
@@ -392,6 +403,8 @@ gather_interval_facts as (
     from find_state_after_intervals
     left join list_monthly_mrr
         on find_state_after_intervals.customer_id = list_monthly_mrr.customer_id
+    left join customers
+        on find_state_after_intervals.customer_id = customers.customer_id
 
 ),
 
@@ -416,6 +429,10 @@ read_states as (
         list_customer_periods.churned_periods,
         list_customer_periods.reactivated_periods,
         list_customer_periods.expanded_periods,
+        list_customer_periods.audience,
+        list_customer_periods.value_tier,
+        list_customer_periods.signup_cohort,
+        list_customer_periods.onboarding_journey,
         number_periods.grain,
         number_periods.period_start,
         number_periods.period_end,
@@ -463,6 +480,10 @@ final as (
 
         -- strings
         grain,
+        audience,
+        value_tier,
+        signup_cohort,
+        onboarding_journey,
 
         -- numerics
         start_mrr,

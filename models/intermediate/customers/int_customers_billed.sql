@@ -1,10 +1,11 @@
--- One row per CRM customer: its attributes with the billing milestones (activation, first billed
+-- One row per CRM customer: its attributes (int_customers_segmented) with the billing
+-- milestones (activation, first billed
 -- month, current churn) that dim_customers, the lifecycle stages and onboarding build on.
 with
 
 customers as (
 
-    select * from {{ ref('stg_crm__customers') }}
+    select * from {{ ref('int_customers_segmented') }}
 
 ),
 
@@ -34,13 +35,12 @@ final as (
         customers.customer_id,
 
         -- strings
-        coalesce(customers.segment, 'unknown') as audience,
-        coalesce(customers.value_tier, 'unknown') as value_tier,
-        coalesce(customers.region, 'unknown') as region,
-        coalesce(customers.acquisition_channel, 'unknown') as acquisition_channel,
-        coalesce(customers.onboarding_journey, 'unknown') as onboarding_journey,
-        left(cast(cast({{ dbt.date_trunc('month', 'customers.signup_at') }} as date) as varchar), 7)
-            as signup_cohort,
+        customers.audience,
+        customers.value_tier,
+        customers.region,
+        customers.acquisition_channel,
+        customers.onboarding_journey,
+        customers.signup_cohort,
 
         -- dates
         summarise_status_changes.first_invoice_month,

@@ -1,7 +1,45 @@
 -- One row per engagement KPI x unit of analysis (a session, an email send, a demo request, a quote
--- request, an ad campaign-day, a signup, a conversion, an active customer-period) with the unit's
--- numerator and denominator. Each KPI's formula is the CTE named after it; the registry-driven
--- aggregation turns these rows into KPI values.
+-- request, an ad campaign-day, a signup, a conversion) with the unit's numerator and denominator,
+-- and the customers active in a period counted per period and customer segment. Each KPI is one
+-- kpi_observation call below (macros/kpi/kpi_observation.sql).
+{#- What one unit of each source is, and where it sits in time and in the segments. -#}
+{%- set session = {
+    'from': 'sessions', 'unit_id': 'session_id', 'observed_at': 'started_at',
+    'customer_id': 'customer_id', 'channel': 'channel', 'device': 'device',
+    'intent': 'landing_page_group',
+} -%}
+{%- set email_send = {
+    'from': 'email_sends', 'unit_id': 'send_id', 'observed_at': 'sent_at',
+    'customer_id': 'customer_id', 'channel': "'email'", 'journey_type': 'journey',
+    'intent': 'journey', 'ai_involved': 'is_ai_personalised',
+} -%}
+{%- set demo_request = {
+    'from': 'demo_requests', 'unit_id': 'demo_request_id', 'observed_at': 'requested_at',
+    'customer_id': 'customer_id', 'channel': 'channel', 'device': 'device', 'intent': "'demo'",
+} -%}
+{%- set campaign_day = {
+    'from': 'campaign_days', 'unit_id': 'campaign_day_id',
+    'observed_at': 'cast(report_date as timestamp)', 'channel': 'channel',
+} -%}
+{%- set quote_request = {
+    'from': 'quote_requests', 'unit_id': 'quote_request_id', 'observed_at': 'requested_at',
+    'customer_id': 'customer_id',
+} -%}
+{%- set signup = {
+    'from': 'onboarding', 'unit_id': 'customer_id', 'observed_at': 'signup_at',
+    'customer_id': 'customer_id', 'channel': 'acquisition_channel', 'intent': "'onboarding'",
+} -%}
+{%- set conversion = {
+    'from': 'conversions', 'unit_id': 'conversion_id', 'observed_at': 'converted_at',
+    'customer_id': 'customer_id',
+} -%}
+{#- customers active in a period: counted per period and customer segment, not listed -#}
+{%- set active_customer_period = {
+    'from': 'count_period_activity', 'grain': 'grain', 'period_start': 'period_start',
+    'audience': 'audience', 'value_tier': 'value_tier', 'signup_cohort': 'signup_cohort',
+    'onboarding_journey': 'onboarding_journey', 'counted': true,
+} %}
+
 with
 
 sessions as (
@@ -58,443 +96,166 @@ usage_events as (
 
 ),
 
--- tickets and chats come through the operational domain's public, contracted marts: the support
--- intermediates and their staging models already feed three models each (STYLE.md fan-out)
-tickets as (
+support_contacts as (
 
-    select * from {{ ref('fct_tickets') }}
-
-),
-
-chat_conversations as (
-
-    select * from {{ ref('fct_chat_conversations') }}
-
-),
-
-active_customer_periods as (
-
-    select * from customer_periods
-    where is_active_in_period
-
-),
-
-engagement_depth as (
-
-    -- median engaged seconds per web session (known and anonymous), at the session start
-    select
-        'engagement_depth' as kpi_id,
-        started_at as observed_at,
-        cast(null as varchar) as grain,
-        cast(null as date) as period_start,
-        customer_id,
-        channel,
-        device,
-        cast(null as varchar) as journey_type,
-        landing_page_group as intent,
-        cast(null as boolean) as ai_involved,
-        cast(engaged_seconds as double) as numerator,
-        cast(1 as double) as denominator
-    from sessions
-    where engaged_seconds is not null
-
-),
-
-pages_per_session as (
-
-    select
-        'pages_per_session' as kpi_id,
-        started_at as observed_at,
-        cast(null as varchar) as grain,
-        cast(null as date) as period_start,
-        customer_id,
-        channel,
-        device,
-        cast(null as varchar) as journey_type,
-        landing_page_group as intent,
-        cast(null as boolean) as ai_involved,
-        cast(pageviews as double) as numerator,
-        cast(1 as double) as denominator
-    from sessions
-    where pageviews is not null
-
-),
-
-scroll_depth as (
-
-    select
-        'scroll_depth' as kpi_id,
-        started_at as observed_at,
-        cast(null as varchar) as grain,
-        cast(null as date) as period_start,
-        customer_id,
-        channel,
-        device,
-        cast(null as varchar) as journey_type,
-        landing_page_group as intent,
-        cast(null as boolean) as ai_involved,
-        cast(scroll_depth_pct as double) as numerator,
-        cast(1 as double) as denominator
-    from sessions
-    where scroll_depth_pct is not null
-
-),
-
-repeat_visit_rate as (
-
-    -- known-customer sessions whose 30-day look-back lies inside the web history
-    select
-        'repeat_visit_rate' as kpi_id,
-        started_at as observed_at,
-        cast(null as varchar) as grain,
-        cast(null as date) as period_start,
-        customer_id,
-        channel,
-        device,
-        cast(null as varchar) as journey_type,
-        landing_page_group as intent,
-        cast(null as boolean) as ai_involved,
-        cast(case when has_previous_session_30d then 1 else 0 end as double) as numerator,
-        cast(1 as double) as denominator
-    from sessions
-    where customer_id is not null and is_lookback_complete
-
-),
-
-content_save_rate as (
-
-    select
-        'content_save_rate' as kpi_id,
-        started_at as observed_at,
-        cast(null as varchar) as grain,
-        cast(null as date) as period_start,
-        customer_id,
-        channel,
-        device,
-        cast(null as varchar) as journey_type,
-        landing_page_group as intent,
-        cast(null as boolean) as ai_involved,
-        cast(case when has_content_save then 1 else 0 end as double) as numerator,
-        cast(1 as double) as denominator
-    from sessions
-
-),
-
-bounce_rate as (
-
-    -- sessions landing on a key page (seed key_landing_pages)
-    select
-        'bounce_rate' as kpi_id,
-        started_at as observed_at,
-        cast(null as varchar) as grain,
-        cast(null as date) as period_start,
-        customer_id,
-        channel,
-        device,
-        cast(null as varchar) as journey_type,
-        landing_page_group as intent,
-        cast(null as boolean) as ai_involved,
-        cast(case when is_bounce then 1 else 0 end as double) as numerator,
-        cast(1 as double) as denominator
-    from sessions
-    where is_key_landing_page and is_bounce is not null
-
-),
-
-form_completion_rate as (
-
-    -- sessions that started a form
-    select
-        'form_completion_rate' as kpi_id,
-        started_at as observed_at,
-        cast(null as varchar) as grain,
-        cast(null as date) as period_start,
-        customer_id,
-        channel,
-        device,
-        cast(null as varchar) as journey_type,
-        landing_page_group as intent,
-        cast(null as boolean) as ai_involved,
-        cast(case when has_form_complete then 1 else 0 end as double) as numerator,
-        cast(1 as double) as denominator
-    from sessions
-    where has_form_start
-
-),
-
-email_reply_rate as (
-
-    -- every send, at the send time
-    select
-        'email_reply_rate' as kpi_id,
-        sent_at as observed_at,
-        cast(null as varchar) as grain,
-        cast(null as date) as period_start,
-        customer_id,
-        'email' as channel,
-        cast(null as varchar) as device,
-        journey as journey_type,
-        journey as intent,
-        is_ai_personalised as ai_involved,
-        cast(case when is_replied then 1 else 0 end as double) as numerator,
-        cast(1 as double) as denominator
-    from email_sends
-
-),
-
-qualified_ctr as (
-
-    select
-        'qualified_ctr' as kpi_id,
-        sent_at as observed_at,
-        cast(null as varchar) as grain,
-        cast(null as date) as period_start,
-        customer_id,
-        'email' as channel,
-        cast(null as varchar) as device,
-        journey as journey_type,
-        journey as intent,
-        is_ai_personalised as ai_involved,
-        cast(case when is_qualified_click then 1 else 0 end as double) as numerator,
-        cast(1 as double) as denominator
-    from email_sends
-
-),
-
-demo_completion_rate as (
-
-    -- demo requests whose 14-day window has closed, at the request time
-    select
-        'demo_completion_rate' as kpi_id,
-        requested_at as observed_at,
-        cast(null as varchar) as grain,
-        cast(null as date) as period_start,
-        customer_id,
-        channel,
-        device,
-        cast(null as varchar) as journey_type,
-        'demo' as intent,
-        cast(null as boolean) as ai_involved,
-        cast(case when attended_within_14d then 1 else 0 end as double) as numerator,
-        cast(1 as double) as denominator
-    from demo_requests
-    where is_window_closed
-
-),
-
-ad_relevance_score as (
-
-    -- impression-weighted relevance per campaign-day, at the report day's start
-    select
-        'ad_relevance_score' as kpi_id,
-        cast(report_date as timestamp) as observed_at,
-        cast(null as varchar) as grain,
-        cast(null as date) as period_start,
-        cast(null as varchar) as customer_id,
-        channel,
-        cast(null as varchar) as device,
-        cast(null as varchar) as journey_type,
-        cast(null as varchar) as intent,
-        cast(null as boolean) as ai_involved,
-        cast(ad_relevance_score as double) * impressions as numerator,
-        cast(impressions as double) as denominator
-    from campaign_days
-    where ad_relevance_score is not null and impressions > 0
-
-),
-
-quote_request_quality as (
-
-    -- decided quote requests (pending excluded), at the request time
-    select
-        'quote_request_quality' as kpi_id,
-        requested_at as observed_at,
-        cast(null as varchar) as grain,
-        cast(null as date) as period_start,
-        customer_id,
-        cast(null as varchar) as channel,
-        cast(null as varchar) as device,
-        cast(null as varchar) as journey_type,
-        cast(null as varchar) as intent,
-        cast(null as boolean) as ai_involved,
-        cast(case when outcome = 'opportunity' then 1 else 0 end as double) as numerator,
-        cast(1 as double) as denominator
-    from quote_requests
-    where outcome in ('opportunity', 'rejected')
-
-),
-
-onboarding_completion_rate as (
-
-    -- signups whose 30 days lie inside the product history, at signup; channel = acquisition channel
-    select
-        'onboarding_completion_rate' as kpi_id,
-        signup_at as observed_at,
-        cast(null as varchar) as grain,
-        cast(null as date) as period_start,
-        customer_id,
-        acquisition_channel as channel,
-        cast(null as varchar) as device,
-        cast(null as varchar) as journey_type,
-        'onboarding' as intent,
-        cast(null as boolean) as ai_involved,
-        cast(case when completed_within_30d then 1 else 0 end as double) as numerator,
-        cast(1 as double) as denominator
-    from onboarding
-    where is_window_observed
+    select * from {{ ref('int_support_contacts') }}
 
 ),
 
 count_feature_adoptions as (
 
-    select
-        active_customer_periods.customer_id,
-        active_customer_periods.grain,
-        active_customer_periods.period_start,
-        count(usage_events.event_id) as features_adopted
-    from active_customer_periods
-    left join usage_events
-        on
-            active_customer_periods.customer_id = usage_events.customer_id
-            and usage_events.event_type = 'feature_adopted'
-            and usage_events.event_at >= cast(active_customer_periods.period_start as timestamp)
-            and usage_events.event_at < cast(active_customer_periods.period_end as timestamp)
-    group by 1, 2, 3
-
-),
-
-feature_adoption_rate as (
-
-    -- one row per customer active in the period
-    select
-        'feature_adoption_rate' as kpi_id,
-        cast(null as timestamp) as observed_at,
-        grain,
-        period_start,
-        customer_id,
-        cast(null as varchar) as channel,
-        cast(null as varchar) as device,
-        cast(null as varchar) as journey_type,
-        cast(null as varchar) as intent,
-        cast(null as boolean) as ai_involved,
-        cast(case when features_adopted > 0 then 1 else 0 end as double) as numerator,
-        cast(1 as double) as denominator
-    from count_feature_adoptions
-
-),
-
-list_support_contacts as (
-
-    -- a ticket created by a chat hand-off continues that conversation: one contact, counted once
-    -- through the conversation (the rule escalation_rate uses too)
-    select
-        tickets.ticket_id as contact_id,
-        tickets.customer_id,
-        tickets.created_at as contacted_at
-    from tickets
-    left join chat_conversations as handed_off_from
-        on tickets.conversation_id = handed_off_from.conversation_id
-    where handed_off_from.conversation_id is null
-    union all
-    select
-        conversation_id as contact_id,
-        customer_id,
-        started_at as contacted_at
-    from chat_conversations
+    {{ events_per_customer_period('usage_events', 'event_at', where="event_type = 'feature_adopted'") }}
 
 ),
 
 count_support_contacts as (
 
+    {{ events_per_customer_period('support_contacts', 'contacted_at') }}
+
+),
+
+count_period_activity as (
+
+    -- every customer active at some moment of the period, with what it did in the period
     select
-        active_customer_periods.customer_id,
-        active_customer_periods.grain,
-        active_customer_periods.period_start,
-        count(list_support_contacts.contact_id) as support_contacts
-    from active_customer_periods
-    left join list_support_contacts
+        customer_periods.grain,
+        customer_periods.period_start,
+        customer_periods.audience,
+        customer_periods.value_tier,
+        customer_periods.signup_cohort,
+        customer_periods.onboarding_journey,
+        coalesce(count_feature_adoptions.events, 0) as features_adopted,
+        coalesce(count_support_contacts.events, 0) as support_contacts
+    from customer_periods
+    left join count_feature_adoptions
         on
-            active_customer_periods.customer_id = list_support_contacts.customer_id
-            and list_support_contacts.contacted_at >= cast(active_customer_periods.period_start as timestamp)
-            and list_support_contacts.contacted_at < cast(active_customer_periods.period_end as timestamp)
-    group by 1, 2, 3
-
-),
-
-support_contacts_per_active_customer as (
-
-    -- one row per customer active in the period: its tickets + chat conversations over 1
-    select
-        'support_contacts_per_active_customer' as kpi_id,
-        cast(null as timestamp) as observed_at,
-        grain,
-        period_start,
-        customer_id,
-        cast(null as varchar) as channel,
-        cast(null as varchar) as device,
-        cast(null as varchar) as journey_type,
-        cast(null as varchar) as intent,
-        cast(null as boolean) as ai_involved,
-        cast(support_contacts as double) as numerator,
-        cast(1 as double) as denominator
-    from count_support_contacts
-
-),
-
-assisted_conversion_rate as (
-
-    -- conversions whose 30-day look-back lies inside the touch history, at the conversion time
-    select
-        'assisted_conversion_rate' as kpi_id,
-        converted_at as observed_at,
-        cast(null as varchar) as grain,
-        cast(null as date) as period_start,
-        customer_id,
-        cast(null as varchar) as channel,
-        cast(null as varchar) as device,
-        cast(null as varchar) as journey_type,
-        cast(null as varchar) as intent,
-        cast(null as boolean) as ai_involved,
-        cast(case when has_ai_touch_30d then 1 else 0 end as double) as numerator,
-        cast(1 as double) as denominator
-    from conversions
-    where is_lookback_complete
+            customer_periods.customer_id = count_feature_adoptions.customer_id
+            and customer_periods.grain = count_feature_adoptions.grain
+            and customer_periods.period_start = count_feature_adoptions.period_start
+    left join count_support_contacts
+        on
+            customer_periods.customer_id = count_support_contacts.customer_id
+            and customer_periods.grain = count_support_contacts.grain
+            and customer_periods.period_start = count_support_contacts.period_start
+    where customer_periods.is_active_in_period
 
 ),
 
 final as (
 
-    select * from engagement_depth
+    -- web sessions (known and anonymous) with engaged time, at the session start: the engaged
+    -- seconds (the registry aggregates them by median)
+    {{ kpi_observation('engagement_depth', session,
+        numerator='engaged_seconds',
+        where='engaged_seconds is not null') }}
+
     union all
-    select * from pages_per_session
+
+    -- web sessions with a pageview count: the pageviews
+    {{ kpi_observation('pages_per_session', session,
+        numerator='pageviews',
+        where='pageviews is not null') }}
+
     union all
-    select * from scroll_depth
+
+    -- web sessions with a scroll depth: the deepest scroll, percent
+    {{ kpi_observation('scroll_depth', session,
+        numerator='scroll_depth_pct',
+        where='scroll_depth_pct is not null') }}
+
     union all
-    select * from repeat_visit_rate
+
+    -- known-customer sessions whose 30-day look-back lies inside the web history: 1 when the
+    -- customer had another session in the 30 days before
+    {{ kpi_observation('repeat_visit_rate', session,
+        numerator='case when has_previous_session_30d then 1 else 0 end',
+        where='customer_id is not null and is_lookback_complete') }}
+
     union all
-    select * from email_reply_rate
+
+    -- every email send, at the send time: 1 when replied to
+    {{ kpi_observation('email_reply_rate', email_send,
+        numerator='case when is_replied then 1 else 0 end') }}
+
     union all
-    select * from qualified_ctr
+
+    -- every email send: 1 when a click was followed by an engaged session
+    {{ kpi_observation('qualified_ctr', email_send,
+        numerator='case when is_qualified_click then 1 else 0 end') }}
+
     union all
-    select * from content_save_rate
+
+    -- every web session: 1 when content was saved
+    {{ kpi_observation('content_save_rate', session,
+        numerator='case when has_content_save then 1 else 0 end') }}
+
     union all
-    select * from demo_completion_rate
+
+    -- demo requests whose 14-day window has closed, at the request: 1 when attended within it
+    {{ kpi_observation('demo_completion_rate', demo_request,
+        numerator='case when attended_within_14d then 1 else 0 end',
+        where='is_window_closed') }}
+
     union all
-    select * from bounce_rate
+
+    -- sessions landing on a key page (seed key_landing_pages): 1 when bounced
+    {{ kpi_observation('bounce_rate', session,
+        numerator='case when is_bounce then 1 else 0 end',
+        where='is_key_landing_page and is_bounce is not null') }}
+
     union all
-    select * from ad_relevance_score
+
+    -- campaign-days with a relevance score and impressions, at the report day's start: the
+    -- impression-weighted relevance (a ratio of sums)
+    {{ kpi_observation('ad_relevance_score', campaign_day,
+        numerator='cast(ad_relevance_score as double) * impressions',
+        denominator='impressions',
+        where='ad_relevance_score is not null and impressions > 0') }}
+
     union all
-    select * from form_completion_rate
+
+    -- sessions that started a form: 1 when the form was completed
+    {{ kpi_observation('form_completion_rate', session,
+        numerator='case when has_form_complete then 1 else 0 end',
+        where='has_form_start') }}
+
     union all
-    select * from quote_request_quality
+
+    -- decided quote requests (pending excluded), at the request: 1 when it became an opportunity
+    {{ kpi_observation('quote_request_quality', quote_request,
+        numerator="case when outcome = 'opportunity' then 1 else 0 end",
+        where="outcome in ('opportunity', 'rejected')") }}
+
     union all
-    select * from onboarding_completion_rate
+
+    -- signups whose 30 days lie inside the product history, at signup (channel = acquisition
+    -- channel): 1 when onboarding was completed within 30 days
+    {{ kpi_observation('onboarding_completion_rate', signup,
+        numerator='case when completed_within_30d then 1 else 0 end',
+        where='is_window_observed') }}
+
     union all
-    select * from feature_adoption_rate
+
+    {%- set active_customer_period_kpis = [] %}
+    {#- customers active in the period: 1 when they adopted a feature in it #}
+    {%- do active_customer_period_kpis.append({
+        'kpi_id': 'feature_adoption_rate',
+        'numerator': 'case when features_adopted > 0 then 1 else 0 end',
+    }) %}
+    {#- customers active in the period: their support contacts in it (tickets + chat
+        conversations, a hand-off counted once) over 1 #}
+    {%- do active_customer_period_kpis.append({
+        'kpi_id': 'support_contacts_per_active_customer', 'numerator': 'support_contacts',
+    }) %}
+    {{ kpi_counted_observations(active_customer_period, active_customer_period_kpis) }}
+
     union all
-    select * from support_contacts_per_active_customer
-    union all
-    select * from assisted_conversion_rate
+
+    -- conversions whose 30-day look-back lies inside the touch history, at the conversion: 1 when
+    -- an AI touch preceded it within 30 days
+    {{ kpi_observation('assisted_conversion_rate', conversion,
+        numerator='case when has_ai_touch_30d then 1 else 0 end',
+        where='is_lookback_complete') }}
 
 )
 

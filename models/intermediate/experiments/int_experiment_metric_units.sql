@@ -5,6 +5,10 @@
 -- Governed KPIs are read from their observations in int_kpi_observations (the formula stays in the
 -- KPI layer): an observation counts when its customer is the unit and it happened in
 -- [exposed_at, exposed_at + N weeks). Metrics without an event KPI are the CTEs named after them.
+-- Built after int_kpi_values (depends_on below), not beside it: the two largest aggregations of a
+-- build at the large scale share DuckDB's memory cap, and side by side they spilled to disk and took
+-- three times as long as one after the other.
+-- depends_on: {{ ref('int_kpi_values') }}
 with
 
 units as (

@@ -10,7 +10,8 @@ experiment_metrics as (
 
 kpi_definitions as (
 
-    select * from {{ ref('kpi_definitions') }}
+    -- the registry seed itself (an intermediate model reads no mart)
+    select * from {{ ref('kpi_registry') }}
 
 ),
 

@@ -20,11 +20,14 @@ email_sends as (
 
 ),
 
--- the chat journey comes through the operational domain's public, contracted mart: the chat
--- staging and intermediate models already feed three models each (STYLE.md fan-out)
+-- a chat output's journey is its conversation's: the chat conversations among the support contacts
 chat_conversations as (
 
-    select * from {{ ref('fct_chat_conversations') }}
+    select
+        contact_id as conversation_id,
+        journey_type
+    from {{ ref('int_support_contacts') }}
+    where contact_type = 'chat'
 
 ),
 
@@ -98,14 +101,12 @@ final as (
         on
             outputs.output_id = rank_reviews.output_id
             and rank_reviews.review_rank = 1
+    -- joined on the id alone (the touchpoint type picks the journey above): a condition on the
+    -- outer side alone makes DuckDB give up the hash join for a nested loop over every pair
     left join email_sends
-        on
-            outputs.touchpoint_type = 'email'
-            and outputs.touchpoint_id = email_sends.send_id
+        on outputs.touchpoint_id = email_sends.send_id
     left join chat_conversations
-        on
-            outputs.touchpoint_type = 'chat'
-            and outputs.touchpoint_id = chat_conversations.conversation_id
+        on outputs.touchpoint_id = chat_conversations.conversation_id
 
 )
 

@@ -1,6 +1,15 @@
--- Observations aggregated to KPI values per grain, period and segment, with sample size, standard
--- error and 95% interval, by the aggregation the registry names. The statistics are the macros in
--- macros/kpi/kpi_statistics.sql; the KPI formulas are in the layers' observation models.
+-- KPI values per grain, period and breakdown (the whole population and each segment the KPI is
+-- published for), with sample size, standard error and 95% interval, by the aggregation the
+-- registry names. The statistics are the macros in macros/kpi/kpi_statistics.sql; the KPI
+-- formulas are in the layers' observation models.
+--
+-- No observation is copied per grain or segment: the sufficient statistics (units and the sums of
+-- numerators, denominators, their squares and cross products) are summed in one GROUPING SETS pass
+-- over every breakdown per day (or per period for period KPIs), and the days then rolled up into
+-- weeks, months and quarters (sums add up exactly); medians and p90 read three order statistics of
+-- one sorted list per group (the value, and the distribution-free interval's two bounds).
+{%- set breakdowns = kpi_segment_types() %}
+
 with
 
 observations as (
@@ -15,93 +24,191 @@ registry as (
 
 ),
 
-placed_in_periods as (
+kpi_segments as (
 
-    -- event observations count in their ISO week, month and quarter; period observations in theirs
-    {%- for grain in ['week', 'month', 'quarter'] %}
-    select
-        observations.*,
-        '{{ grain }}' as period_grain,
-        cast({{ dbt.date_trunc(grain, 'observations.observed_at') }} as date) as period
-    from observations
-    where observations.grain is null
-    union all
-    {%- endfor %}
-    select
-        observations.*,
-        observations.grain as period_grain,
-        observations.period_start as period
-    from observations
-    where observations.grain is not null
+    select * from {{ ref('int_kpi_segments') }}
 
 ),
 
-segmented as (
+quantile_observations as (
+
+    -- the units of median and p90 KPIs: their values are needed one by one
+    select
+        quantile_units.kpi_id,
+        quantile_units.observed_at,
+        quantile_units.grain,
+        quantile_units.period_start,
+        {%- for segment in breakdowns %}
+        quantile_units.{{ segment }},
+        {%- endfor %}
+        quantile_units.numerator,
+        case registry.aggregation when 'median' then 0.5 else 0.9 end as quantile_level
+    from {{ ref('int_kpi_observations') }} as quantile_units
+    inner join registry
+        on quantile_units.kpi_id = registry.kpi_id
+    where registry.aggregation in ('median', 'p90')
+
+),
+
+list_grains as (
+
+    select 'week' as grain
+    union all
+    select 'month' as grain
+    union all
+    select 'quarter' as grain
+
+),
+
+place_on_days as (
+
+    -- an event observation on its UTC day, a period observation in its own period; a missing
+    -- segment value reads 'unknown'
+    select
+        kpi_id,
+        coalesce(grain, 'day') as placed_grain,
+        coalesce(period_start, cast(observed_at as date)) as placed_on,
+        {%- for segment in breakdowns %}
+        coalesce(cast({{ segment }} as varchar), 'unknown') as {{ segment }},
+        {%- endfor %}
+        units,
+        numerator,
+        denominator,
+        numerator_squared,
+        denominator_squared,
+        numerator_denominator
+    from observations
+
+),
+
+sum_days as (
+
+    -- the one pass over the observations: every breakdown at once, per day (or period)
+    select
+        kpi_id,
+        placed_grain,
+        placed_on,
+        {%- for segment in breakdowns %}
+        {{ segment }},
+        grouping({{ segment }}) as is_{{ segment }}_rolled_up,
+        {%- endfor %}
+        sum(units) as units,
+        sum(numerator) as numerator,
+        sum(denominator) as denominator,
+        sum(numerator_squared) as numerator_squared,
+        sum(denominator_squared) as denominator_squared,
+        sum(numerator_denominator) as numerator_denominator
+    from place_on_days
+    -- GROUPING SETS is ANSI (DuckDB, PostgreSQL, Spark), but sqlfluff's duckdb dialect cannot parse
+    -- it yet: hence the noqa
+    group by grouping sets (  -- noqa: PRS, AM06
+        (kpi_id, placed_grain, placed_on),
+        {%- for segment in breakdowns %}
+        (kpi_id, placed_grain, placed_on, {{ segment }}){{ "," if not loop.last }}
+        {%- endfor %}
+    )
+
+),
+
+name_breakdowns as (
 
     select
-        placed_in_periods.kpi_id,
-        placed_in_periods.period_grain as grain,
-        placed_in_periods.period as period_start,
-        'all' as segment_type,
-        'all' as segment_value,
-        placed_in_periods.numerator,
-        placed_in_periods.denominator
-    from placed_in_periods
-    {%- for segment in kpi_segment_types() %}
-    union all
-    select
-        placed_in_periods.kpi_id,
-        placed_in_periods.period_grain as grain,
-        placed_in_periods.period as period_start,
-        '{{ segment }}' as segment_type,
-        coalesce(cast(placed_in_periods.{{ segment }} as varchar), 'unknown') as segment_value,
-        placed_in_periods.numerator,
-        placed_in_periods.denominator
-    from placed_in_periods
-    inner join registry
-        on placed_in_periods.kpi_id = registry.kpi_id
-    where '|' || registry.segments || '|' like '%|{{ segment }}|%'
-    {%- endfor %}
+        kpi_id,
+        placed_grain,
+        placed_on,
+        case
+            {%- for segment in breakdowns %}
+            when is_{{ segment }}_rolled_up = 0 then '{{ segment }}'
+            {%- endfor %}
+            else 'all'
+        end as segment_type,
+        case
+            {%- for segment in breakdowns %}
+            when is_{{ segment }}_rolled_up = 0 then {{ segment }}
+            {%- endfor %}
+            else 'all'
+        end as segment_value,
+        units,
+        numerator,
+        denominator,
+        numerator_squared,
+        denominator_squared,
+        numerator_denominator
+    from sum_days
+
+),
+
+keep_published_breakdowns as (
+
+    select name_breakdowns.*
+    from name_breakdowns
+    inner join kpi_segments
+        on
+            name_breakdowns.kpi_id = kpi_segments.kpi_id
+            and name_breakdowns.segment_type = kpi_segments.segment_type
 
 ),
 
 summed as (
 
+    -- the days rolled up into their ISO week, month and quarter (additive sums, so exact)
     select
-        kpi_id,
-        grain,
-        period_start,
-        segment_type,
-        segment_value,
-        count(*) as observations,
-        sum(numerator) as sum_numerator,
-        sum(denominator) as sum_denominator,
-        sum(numerator * numerator) as sum_numerator_squared,
-        sum(denominator * denominator) as sum_denominator_squared,
-        sum(numerator * denominator) as sum_cross,
-        sum(case when numerator > 0 then 1 else 0 end) as positive_count,
-        sum(case when numerator < 0 then 1 else 0 end) as negative_count
-    from segmented
+        keep_published_breakdowns.kpi_id,
+        list_grains.grain,
+        case
+            when keep_published_breakdowns.placed_grain = 'day'
+                then {{ period_start_of('list_grains.grain', 'keep_published_breakdowns.placed_on') }}
+            else keep_published_breakdowns.placed_on
+        end as period_start,
+        keep_published_breakdowns.segment_type,
+        keep_published_breakdowns.segment_value,
+        cast(sum(keep_published_breakdowns.units) as bigint) as observations,
+        sum(keep_published_breakdowns.numerator) as sum_numerator,
+        sum(keep_published_breakdowns.denominator) as sum_denominator,
+        sum(keep_published_breakdowns.numerator_squared) as sum_numerator_squared,
+        sum(keep_published_breakdowns.denominator_squared) as sum_denominator_squared,
+        sum(keep_published_breakdowns.numerator_denominator) as sum_cross
+    from keep_published_breakdowns
+    inner join list_grains
+        on
+            keep_published_breakdowns.placed_grain = 'day'
+            or keep_published_breakdowns.placed_grain = list_grains.grain
     group by 1, 2, 3, 4, 5
 
 ),
 
-quantile_kpis as (
+sort_quantile_values as (
 
+    -- one sorted list per KPI x grain x period x breakdown the KPI is published for
+    {%- for segment in ['all'] + breakdowns %}
     select
-        segmented.kpi_id,
-        segmented.grain,
-        segmented.period_start,
-        segmented.segment_type,
-        segmented.segment_value,
-        case registry.aggregation when 'median' then 0.5 else 0.9 end as quantile_level,
+        quantile_observations.kpi_id,
+        list_grains.grain,
+        coalesce(
+            quantile_observations.period_start,
+            {{ period_start_of('list_grains.grain', 'quantile_observations.observed_at') }}
+        ) as period_start,
+        '{{ segment }}' as segment_type,
+        {%- if segment == 'all' %}
+        'all' as segment_value,
+        {%- else %}
+        coalesce(cast(quantile_observations.{{ segment }} as varchar), 'unknown') as segment_value,
+        {%- endif %}
+        quantile_observations.quantile_level,
         count(*) as value_count,
-        {{ sorted_values('segmented.numerator') }} as sorted_numerators
-    from segmented
-    inner join registry
-        on segmented.kpi_id = registry.kpi_id
-    where registry.aggregation in ('median', 'p90')
+        {{ sorted_values('quantile_observations.numerator') }} as sorted_numerators
+    from quantile_observations
+    inner join list_grains
+        on quantile_observations.grain is null or quantile_observations.grain = list_grains.grain
+    inner join kpi_segments
+        on
+            quantile_observations.kpi_id = kpi_segments.kpi_id
+            and kpi_segments.segment_type = '{{ segment }}'
     group by 1, 2, 3, 4, 5, 6
+    {%- if not loop.last %}
+    union all
+    {%- endif %}
+    {%- endfor %}
 
 ),
 
@@ -119,7 +226,7 @@ quantiles as (
             as quantile_ci_low,
         {{ element_at('sorted_numerators', quantile_rank('quantile_level', 'value_count', 'high')) }}
             as quantile_ci_high
-    from quantile_kpis
+    from sort_quantile_values
 
 ),
 
@@ -144,12 +251,11 @@ valued as (
             when 'proportion' then summed.sum_numerator / nullif(summed.sum_denominator, 0)
             when 'ratio' then summed.sum_numerator / nullif(summed.sum_denominator, 0)
             when 'mean' then summed.sum_numerator / summed.observations
-            when 'nps' then 100.0 * (summed.positive_count - summed.negative_count) / summed.observations
+            when 'nps' then 100.0 * summed.sum_numerator / summed.observations
             when 'sum' then summed.sum_numerator
             else quantiles.quantile_value
         end as value,
         case registry.aggregation
-            when 'nps' then cast(summed.positive_count - summed.negative_count as double)
             when 'median' then null
             when 'p90' then null
             else summed.sum_numerator
@@ -163,8 +269,16 @@ valued as (
             when 'proportion' then cast(summed.sum_denominator as bigint)
             else summed.observations
         end as sample_size,
-        cast(summed.positive_count as double) / summed.observations as promoter_share,
-        cast(summed.negative_count as double) / summed.observations as detractor_share
+        -- NPS observations are +1, 0 or -1: promoters = (sum x^2 + sum x) / 2 and detractors =
+        -- (sum x^2 - sum x) / 2, whether a row is one answer or a count of them
+        case
+            when registry.aggregation = 'nps'
+                then (summed.sum_numerator_squared + summed.sum_numerator) / 2.0 / summed.observations
+        end as promoter_share,
+        case
+            when registry.aggregation = 'nps'
+                then (summed.sum_numerator_squared - summed.sum_numerator) / 2.0 / summed.observations
+        end as detractor_share
     from summed
     inner join registry
         on summed.kpi_id = registry.kpi_id

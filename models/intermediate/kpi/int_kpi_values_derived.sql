@@ -8,9 +8,9 @@ kpi_values as (
 
 ),
 
-registry as (
+kpi_segments as (
 
-    select * from {{ ref('kpi_registry') }}
+    select * from {{ ref('int_kpi_segments') }}
 
 ),
 
@@ -105,11 +105,11 @@ final as (
         cast(null as double) as ci_low,
         cast(null as double) as ci_high
     from derived
-    inner join registry
-        on derived.kpi_id = registry.kpi_id
-    where
-        derived.segment_type = 'all'
-        or '|' || registry.segments || '|' like '%|' || derived.segment_type || '|%'
+    -- only the breakdowns the derived KPI is published for
+    inner join kpi_segments
+        on
+            derived.kpi_id = kpi_segments.kpi_id
+            and derived.segment_type = kpi_segments.segment_type
 
 )
 

@@ -1,3 +1,29 @@
+-- One row per operational KPI x unit of analysis (a ticket, a support contact, an SLA target, a
+-- chat conversation) with the unit's numerator and denominator. Each KPI is one kpi_observation
+-- call below (macros/kpi/kpi_observation.sql); times are minutes.
+{#- What one unit of each source is, and where it sits in time and in the segments. -#}
+{%- set ticket = {
+    'from': 'tickets', 'unit_id': 'ticket_id', 'observed_at': 'created_at',
+    'customer_id': 'customer_id', 'channel': 'channel', 'intent': 'intent',
+    'ai_involved': 'ai_involved',
+} -%}
+{%- set resolved_ticket = dict(ticket, observed_at='last_solved_at') -%}
+{%- set support_contact = {
+    'from': 'support_contacts', 'unit_id': 'contact_id', 'observed_at': 'contacted_at',
+    'customer_id': 'customer_id', 'channel': 'channel', 'journey_type': 'journey_type',
+    'intent': 'intent', 'ai_involved': 'ai_involved',
+} -%}
+{%- set conversation = {
+    'from': 'conversations', 'unit_id': 'conversation_id', 'observed_at': 'started_at',
+    'customer_id': 'customer_id', 'channel': 'channel', 'journey_type': 'journey_type',
+    'intent': 'intent', 'ai_involved': 'is_ai',
+} -%}
+{%- set sla_target = {
+    'from': 'list_sla_targets', 'unit_id': 'target_id', 'observed_at': 'decided_at',
+    'customer_id': 'customer_id', 'channel': 'channel', 'intent': 'intent',
+    'ai_involved': 'ai_involved',
+} %}
+
 with
 
 tickets as (
@@ -12,179 +38,9 @@ conversations as (
 
 ),
 
-first_response_time_median as (
+support_contacts as (
 
-    -- one row per ticket with a public response (AI or human): minutes from creation to it
-    select
-        'first_response_time_median' as kpi_id,
-        created_at as observed_at,
-        customer_id,
-        channel,
-        cast(null as varchar) as journey_type,
-        intent,
-        ai_involved,
-        1 as denominator,
-        first_response_minutes as numerator
-    from tickets
-    where first_public_response_at is not null
-
-),
-
-first_response_time_p90 as (
-
-    -- the same units and values as first_response_time_median (defined there, once); the registry
-    -- aggregates them by p90
-    select
-        'first_response_time_p90' as kpi_id,
-        observed_at,
-        customer_id,
-        channel,
-        journey_type,
-        intent,
-        ai_involved,
-        denominator,
-        numerator
-    from first_response_time_median
-
-),
-
-first_human_response_time_median as (
-
-    -- one row per ticket with a public response by a human agent: minutes from creation to it
-    select
-        'first_human_response_time_median' as kpi_id,
-        created_at as observed_at,
-        customer_id,
-        channel,
-        cast(null as varchar) as journey_type,
-        intent,
-        ai_involved,
-        1 as denominator,
-        first_human_response_minutes as numerator
-    from tickets
-    where first_human_public_response_at is not null
-
-),
-
-full_resolution_time_median as (
-
-    -- one row per resolved ticket (latest status solved or closed), at its last solve: minutes
-    -- from creation to the last solve (else the close)
-    select
-        'full_resolution_time_median' as kpi_id,
-        last_solved_at as observed_at,
-        customer_id,
-        channel,
-        cast(null as varchar) as journey_type,
-        intent,
-        ai_involved,
-        1 as denominator,
-        full_resolution_minutes as numerator
-    from tickets
-    where is_solved and last_solved_at is not null
-
-),
-
-full_resolution_time_p90 as (
-
-    -- the same units and values as full_resolution_time_median (defined there, once); the registry
-    -- aggregates them by p90
-    select
-        'full_resolution_time_p90' as kpi_id,
-        observed_at,
-        customer_id,
-        channel,
-        journey_type,
-        intent,
-        ai_involved,
-        denominator,
-        numerator
-    from full_resolution_time_median
-
-),
-
-reopen_rate as (
-
-    -- one row per resolved ticket solved at least once, at its last solve: 1 when it was
-    -- reopened (solved more than once); a ticket solved three times counts once
-    select
-        'reopen_rate' as kpi_id,
-        last_solved_at as observed_at,
-        customer_id,
-        channel,
-        cast(null as varchar) as journey_type,
-        intent,
-        ai_involved,
-        1 as denominator,
-        case when reopens > 0 then 1 else 0 end as numerator
-    from tickets
-    where is_solved and times_solved >= 1
-
-),
-
-list_escalation_units as (
-
-    -- contacts started: every chat conversation, and every ticket that is not the continuation
-    -- of a known chat conversation (a hand-off ticket is the conversation's escalation, already
-    -- counted once through the conversation)
-    select
-        conversations.started_at as observed_at,
-        conversations.customer_id,
-        conversations.channel,
-        conversations.journey_type,
-        conversations.intent,
-        conversations.is_ai as ai_involved,
-        conversations.handed_off as is_escalated
-    from conversations
-    union all
-    select
-        tickets.created_at as observed_at,
-        tickets.customer_id,
-        tickets.channel,
-        cast(null as varchar) as journey_type,
-        tickets.intent,
-        tickets.ai_involved,
-        tickets.escalated as is_escalated
-    from tickets
-    left join conversations
-        on tickets.conversation_id = conversations.conversation_id
-    where conversations.conversation_id is null
-
-),
-
-escalation_rate as (
-
-    -- one row per contact started: 1 when handed from AI to a human or moved up a tier
-    select
-        'escalation_rate' as kpi_id,
-        observed_at,
-        customer_id,
-        channel,
-        journey_type,
-        intent,
-        ai_involved,
-        1 as denominator,
-        case when is_escalated then 1 else 0 end as numerator
-    from list_escalation_units
-
-),
-
-containment_rate as (
-
-    -- one row per AI conversation whose 7-day recontact window has closed and whose outcome is
-    -- known: 1 when resolved without a hand-off and without a same-intent contact within 7 days
-    select
-        'containment_rate' as kpi_id,
-        started_at as observed_at,
-        customer_id,
-        channel,
-        journey_type,
-        intent,
-        is_ai as ai_involved,
-        1 as denominator,
-        case when contained then 1 else 0 end as numerator
-    from conversations
-    where is_ai and recontact_window_closed and contained is not null
+    select * from {{ ref('int_support_contacts') }}
 
 ),
 
@@ -193,10 +49,11 @@ list_sla_targets as (
     -- one row per completed SLA target (running targets have no outcome yet), at the moment it
     -- was decided: met -> when the response or resolution came; breached -> the deadline
     select
+        ticket_id || ':first_reply' as target_id,
         case
             when first_reply_sla_met then first_public_response_at
             else first_reply_due_at
-        end as observed_at,
+        end as decided_at,
         customer_id,
         channel,
         intent,
@@ -206,10 +63,11 @@ list_sla_targets as (
     where first_reply_sla_met is not null
     union all
     select
+        ticket_id || ':resolution' as target_id,
         case
             when resolution_sla_met then last_solved_at
             else resolution_due_at
-        end as observed_at,
+        end as decided_at,
         customer_id,
         channel,
         intent,
@@ -220,51 +78,69 @@ list_sla_targets as (
 
 ),
 
-sla_attainment_rate as (
-
-    -- one row per completed target (first reply and resolution): 1 when met
-    select
-        'sla_attainment_rate' as kpi_id,
-        observed_at,
-        customer_id,
-        channel,
-        cast(null as varchar) as journey_type,
-        intent,
-        ai_involved,
-        1 as denominator,
-        case when is_met then 1 else 0 end as numerator
-    from list_sla_targets
-
-),
-
-{%- set kpis = [
-    'first_response_time_median', 'first_response_time_p90', 'first_human_response_time_median',
-    'full_resolution_time_median', 'full_resolution_time_p90', 'reopen_rate', 'escalation_rate',
-    'containment_rate', 'sla_attainment_rate',
-] %}
-
 final as (
 
-    -- the observation contract (spec/kpi_observations.md), in its column order
-    {%- for kpi in kpis %}
-    select
-        cast(kpi_id as varchar) as kpi_id,
-        cast(observed_at as timestamp) as observed_at,
-        cast(null as varchar) as grain,
-        cast(null as date) as period_start,
-        cast(customer_id as varchar) as customer_id,
-        cast(channel as varchar) as channel,
-        cast(null as varchar) as device,
-        cast(journey_type as varchar) as journey_type,
-        cast(intent as varchar) as intent,
-        cast(ai_involved as boolean) as ai_involved,
-        cast(numerator as double) as numerator,
-        cast(denominator as double) as denominator
-    from {{ kpi }}
-    {%- if not loop.last %}
+    -- tickets with a public response (AI or human), at creation: minutes from creation to it
+    {{ kpi_observation('first_response_time_median', ticket,
+        numerator='first_response_minutes',
+        where='first_public_response_at is not null') }}
+
     union all
-    {%- endif %}
-    {%- endfor %}
+
+    -- the same units and values as first_response_time_median; the registry aggregates them by p90
+    {{ kpi_observation('first_response_time_p90', ticket,
+        numerator='first_response_minutes',
+        where='first_public_response_at is not null') }}
+
+    union all
+
+    -- tickets with a public response by a human agent: minutes from creation to it
+    {{ kpi_observation('first_human_response_time_median', ticket,
+        numerator='first_human_response_minutes',
+        where='first_human_public_response_at is not null') }}
+
+    union all
+
+    -- resolved tickets (latest status solved or closed), at their last solve: minutes from
+    -- creation to the last solve (else the close)
+    {{ kpi_observation('full_resolution_time_median', resolved_ticket,
+        numerator='full_resolution_minutes',
+        where='is_solved and last_solved_at is not null') }}
+
+    union all
+
+    -- the same units and values as full_resolution_time_median; the registry aggregates them by p90
+    {{ kpi_observation('full_resolution_time_p90', resolved_ticket,
+        numerator='full_resolution_minutes',
+        where='is_solved and last_solved_at is not null') }}
+
+    union all
+
+    -- resolved tickets solved at least once, at their last solve: 1 when reopened (solved more
+    -- than once); a ticket solved three times counts once
+    {{ kpi_observation('reopen_rate', resolved_ticket,
+        numerator='case when reopens > 0 then 1 else 0 end',
+        where='is_solved and times_solved >= 1') }}
+
+    union all
+
+    -- support contacts started: 1 when handed from AI to a human or moved up a tier
+    {{ kpi_observation('escalation_rate', support_contact,
+        numerator='case when is_escalated then 1 else 0 end') }}
+
+    union all
+
+    -- AI conversations whose 7-day recontact window has closed and whose outcome is known: 1 when
+    -- resolved without a hand-off and without a same-intent contact within 7 days
+    {{ kpi_observation('containment_rate', conversation,
+        numerator='case when contained then 1 else 0 end',
+        where='is_ai and recontact_window_closed and contained is not null') }}
+
+    union all
+
+    -- completed SLA targets (first reply and resolution): 1 when met
+    {{ kpi_observation('sla_attainment_rate', sla_target,
+        numerator='case when is_met then 1 else 0 end') }}
 
 )
 

@@ -130,8 +130,9 @@ fired as (
         leg_matches.segment_value,
         bool_and(leg_matches.is_closed_period) as is_closed_period,
         count(distinct leg_matches.leg) as legs_matched,
-        {{ dbt.listagg('distinct leg_matches.evidence', "'; '") }} as evidence,
-        {{ dbt.listagg('distinct leg_matches.owner', "', '") }} as owners
+        -- in a stable order, so the same changes always read the same
+        {{ dbt.listagg('distinct leg_matches.evidence', "'; '", 'order by leg_matches.evidence') }} as evidence,
+        {{ dbt.listagg('distinct leg_matches.owner', "', '", 'order by leg_matches.owner') }} as owners
     from leg_matches
     group by 1, 2, 3, 4, 5
 

@@ -13,7 +13,11 @@
     full_refresh=false,
 ) }}
 
-{%- set cadence = var('review_cadence', none) -%}
+{#- `empathy refresh` sets these as environment variables (so dbt can keep its parsed project between
+    refreshes); a dbt var of the same name wins when dbt is run by hand -#}
+{%- set cadence = var('review_cadence', env_var('EMPATHY_REVIEW_CADENCE', '')) or none -%}
+{%- set release_id = var('release_id', env_var('EMPATHY_RELEASE_ID', 'unreleased')) -%}
+{%- set review_id = var('review_id', env_var('EMPATHY_REVIEW_ID', 'unnamed')) -%}
 {%- set grains = {'weekly': 'week', 'monthly': 'month', 'quarterly': 'quarter'} -%}
 {%- if cadence is not none and cadence not in grains -%}
     {{ exceptions.raise_compiler_error(
@@ -32,7 +36,7 @@ scorecard as (
 build as (
 
     select
-        cast({{ "'" ~ var('release_id', 'unreleased') ~ "'" }} as varchar) as release_id,
+        cast({{ "'" ~ release_id ~ "'" }} as varchar) as release_id,
         cast(current_timestamp as timestamp) as logged_at
 
 ),
@@ -116,7 +120,7 @@ find_reviewed_period as (
 list_published as (
 
     select
-        cast({{ "'" ~ var('review_id', 'unnamed') ~ "'" }} as varchar) as review_id,
+        cast({{ "'" ~ review_id ~ "'" }} as varchar) as review_id,
         cast({{ "'" ~ cadence ~ "'" if cadence is not none else 'null' }} as varchar) as cadence,
         find_reviewed_period.review_period_start,
         build.release_id,

@@ -1,5 +1,7 @@
 -- The single governed table of KPI values: every KPI x grain x period x segment, with its sample,
 -- interval, the previous period's value, whether the change is outside noise, and its status.
+{#- the as-of date: dbt var as_of, else EMPATHY_AS_OF (set by `empathy refresh --as-of`) -#}
+{%- set as_of = var('as_of', env_var('EMPATHY_AS_OF', '')) %}
 with
 
 event_values as (
@@ -20,9 +22,28 @@ definitions as (
 
 ),
 
-observations as (
+{%- for layer in ['experience', 'engagement', 'operational', 'commercial', 'governance'] %}
 
-    select * from {{ ref('int_kpi_observations') }}
+{{ layer }}_observations as (
+
+    select max(observed_at) as observed_until
+    from {{ ref('int_' ~ layer ~ '_kpi_observations') }}
+
+),
+{%- endfor %}
+
+observed_until as (
+
+    -- the latest observation of any layer
+    select max(observed_until) as observed_until
+    from (
+        {%- for layer in ['experience', 'engagement', 'operational', 'commercial', 'governance'] %}
+        select observed_until from {{ layer }}_observations
+        {%- if not loop.last %}
+        union all
+        {%- endif %}
+        {%- endfor %}
+    ) as layers
 
 ),
 
@@ -42,12 +63,12 @@ data_horizon as (
     select
         least(
             coalesce(
-                {{ "cast('" ~ var('as_of') ~ "' as date)" if var('as_of', none) else 'null' }},
-                cast({{ dbt.dateadd('day', 1, 'max(observed_at)') }} as date)
+                {{ "cast('" ~ as_of ~ "' as date)" if as_of else 'null' }},
+                cast({{ dbt.dateadd('day', 1, 'observed_until') }} as date)
             ),
-            cast({{ dbt.dateadd('day', 1, 'max(observed_at)') }} as date)
+            cast({{ dbt.dateadd('day', 1, 'observed_until') }} as date)
         ) as as_of_date
-    from observations
+    from observed_until
 
 ),
 
@@ -172,6 +193,14 @@ final as (
     inner join definitions
         on compared.kpi_id = definitions.kpi_id
     cross join data_horizon
+    -- stored in the order BI tools read it (one KPI, one grain, a segment, a run of periods), so
+    -- DuckDB's per-block min/max skip everything else; by name, not position (AM06), for clarity
+    order by  -- noqa: AM06
+        compared.kpi_id,
+        compared.grain,
+        compared.segment_type,
+        compared.segment_value,
+        compared.period_start
 
 )
 

@@ -16,3 +16,14 @@
         when 'quarter' then {{ dbt.dateadd('month', -3, period_start) }}
     end as date)
 {%- endmacro %}
+
+
+{# The first day of the period of the given grain (a column holding week, month or quarter) that
+   holds the timestamp `at`: ISO weeks start on Monday. #}
+{% macro period_start_of(grain, at) -%}
+    cast(case {{ grain }}
+        when 'week' then {{ dbt.date_trunc('week', at) }}
+        when 'month' then {{ dbt.date_trunc('month', at) }}
+        when 'quarter' then {{ dbt.date_trunc('quarter', at) }}
+    end as date)
+{%- endmacro %}
