@@ -46,6 +46,9 @@ def test_killed_refresh_leaves_serving_file_and_next_refresh_succeeds(
     assert sha256(workspace.serving_file) == served
     assert [p.name for p in workspace.settings.releases_dir.iterdir()] == [release_before]
     assert any(workspace.settings.build_root.iterdir()), "the killed build left its private folder"
+    # --verbose keeps dbt's debug log, with every statement it ran
+    (killed_log,) = {log.resolve() for log in workspace.settings.build_root.glob("*/logs/dbt.log")}
+    assert "[debug]" in killed_log.read_text()
 
     second = workspace.run("refresh")
     assert second.returncode == 0, second.stdout + second.stderr

@@ -103,7 +103,13 @@ def build_parser() -> argparse.ArgumentParser:
         ),
     )
     refresh.add_argument(
-        "-v", "--verbose", action="store_true", help="show every dbt log line and every file check"
+        "-v",
+        "--verbose",
+        action="store_true",
+        help=(
+            "show every dbt log line and every file check, and keep dbt's debug log (every "
+            "statement it ran) in the release's logs/dbt.log"
+        ),
     )
 
     commands.add_parser(

@@ -52,8 +52,15 @@ def run_dbt(
     artifacts_dir: Path,
     env: dict[str, str],
     echo: Callable[[str], None] | None = None,
+    file_log_level: str = "info",
 ) -> DbtResult:
-    """Run ``dbt <args>`` with artifacts in ``artifacts_dir``; stream its log lines to ``echo``."""
+    """Run ``dbt <args>`` with artifacts in ``artifacts_dir``; stream its log lines to ``echo``.
+
+    ``logs/dbt.log`` gets one line per node at ``info`` (the default): dbt's ``debug`` file log
+    also writes every statement it sends, which costs about 15% of a build's fixed per-node time
+    (measured on an empty build of the project: 25 s against 29 s). The SQL of every node is in
+    ``target/`` either way; ``debug`` is for ``empathy refresh --verbose``.
+    """
     artifacts_dir.mkdir(parents=True, exist_ok=True)
     command = [
         dbt_executable(),
@@ -73,7 +80,12 @@ def run_dbt(
     process = subprocess.Popen(
         command,
         cwd=project_dir,
-        env={**os.environ, **env, "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"},
+        env={
+            **os.environ,
+            **env,
+            "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+            "DBT_LOG_LEVEL_FILE": file_log_level,
+        },
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,

@@ -148,6 +148,7 @@ def _refresh_locked(
         artifacts_dir=build.build_dir,
         env=build.env,
         echo=(echo if verbose else _progress_filter(echo)),
+        file_log_level="debug" if verbose else "info",
     )
     timings["build"] = time.perf_counter() - step
 
