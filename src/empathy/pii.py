@@ -23,7 +23,8 @@ from dbt.adapters.duckdb.plugins import BasePlugin
 from duckdb import DuckDBPyConnection
 from duckdb.sqltypes import VARCHAR
 
-KEY_VARIABLE = "EMPATHY_PII_KEY"
+from empathy.settings import PII_KEY_VARIABLE as KEY_VARIABLE
+
 _NON_DIGITS = re.compile(r"\D+")
 
 

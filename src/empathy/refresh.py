@@ -20,11 +20,14 @@ from __future__ import annotations
 import json
 import os
 import secrets
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from importlib import import_module
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import duckdb
 
@@ -32,8 +35,6 @@ from empathy import __version__
 from empathy.alerts import WebhookPolicy
 from empathy.cadences import CADENCE_GRAINS, ReviewFailedError, check_review
 from empathy.dbt_invocation import DbtResult, run_dbt
-from empathy.pii import KEY_VARIABLE
-from empathy.quality import QualityReport, run_quality_gates
 from empathy.raw_contract import check_raw_files, load_contract
 from empathy.releases import (
     carry_forward_state,
@@ -44,7 +45,11 @@ from empathy.releases import (
     reuse_parsed_project,
     seal,
 )
+from empathy.settings import PII_KEY_VARIABLE as KEY_VARIABLE
 from empathy.settings import WAREHOUSE_FILE, Settings
+
+if TYPE_CHECKING:
+    from empathy.quality import QualityReport
 
 Echo = Callable[[str], None]
 QUALITY_REPORT = "quality_report.json"
@@ -142,6 +147,7 @@ def _refresh_locked(
         f"({build.build_file})"
     )
     step = time.perf_counter()
+    _import_quality_gates_in_background()
     result = run_dbt(
         build.dbt_build_args(),
         project_dir=settings.project_dir,
@@ -251,6 +257,8 @@ def audit_quality(build: Build, echo: Echo) -> QualityReport:
 
     The report is kept beside the build (quality_report.json) with the Data Docs (data_docs/).
     """
+    from empathy.quality import run_quality_gates
+
     docs_dir = build.build_dir / DATA_DOCS
     try:
         report = run_quality_gates(build.build_file, docs_dir=docs_dir, echo=echo)
@@ -272,6 +280,15 @@ def audit_quality(build: Build, echo: Echo) -> QualityReport:
         raise AuditFailedError("\n".join(lines))
     echo(f"  quality gates: {report.evaluated} expectations in {len(report.suites)} suites passed")
     return report
+
+
+def _import_quality_gates_in_background() -> None:
+    """Start importing Great Expectations (about 4 s) while dbt builds in its own process.
+
+    The audit needs it only after the build; importing it then would add those seconds to every
+    refresh. Python's import lock makes the audit's own import wait for this one to finish.
+    """
+    threading.Thread(target=import_module, args=("empathy.quality",), daemon=True).start()
 
 
 def publish_build(

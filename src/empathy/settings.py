@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 WAREHOUSE_FILE = "warehouse.duckdb"
+# the pseudonymisation key (see empathy.pii); here so that reading it does not import dbt
+PII_KEY_VARIABLE = "EMPATHY_PII_KEY"
 
 
 def find_project_dir() -> Path:
