@@ -270,3 +270,9 @@ def test_workdir_with_other_content_is_refused(tmp_path: Path) -> None:
     (fresh / "small").mkdir()
     bench.claim_workdir(fresh)  # marked as the benchmark's: reused
     assert (fresh / bench.WORKDIR_MARKER).exists()
+
+
+def test_page_cache_warm_up_reads_every_raw_file(small_raw: Path) -> None:
+    sizes = sum(path.stat().st_size for path in small_raw.rglob("*") if path.is_file())
+    assert sizes > 0
+    assert bench.warm_page_cache(small_raw) == sizes
