@@ -15,8 +15,9 @@ then each of --repeat rounds measures, one after the other so that machine noise
 3. **weekly**: ``empathy refresh --cadence weekly`` (the same plus the weekly review pack).
 
 Every measurement is the wall time of a fresh process. Every raw file is read once before round 1,
-so the page cache is warm for all three and the comparison is of work done, not of disk speed
-(without it, a cold first scan of the large data read 18 s instead of 10 s).
+so the page cache is warm for all three and the comparison is of work done, not of disk speed.
+The machines are shared: at large, where one round is all there is time for, the scan alone
+varied from 10 s to 26 s across runs of the same day, so compare ratios of one run only.
 
 Peak memory is the largest sum of resident set sizes over the whole process tree (the command,
 dbt, and every child), sampled from /proc every 0.1 s by :class:`TreeMemorySampler`. getrusage's
