@@ -110,7 +110,7 @@ benchmark: $(INSTALLED) ## refresh vs the raw-scan floor, peak memory, BI speed:
 	$(BIN)/python benchmarks/refresh_benchmark.py --scales $(SCALES) --repeat $(REPEAT) \
 		--json $(BENCHMARK_JSON) --markdown
 
-lock: $(INSTALLED) ## re-pin requirements/constraints.txt from the current environment
+lock: $(INSTALLED_POSTGRES) ## re-pin requirements/constraints.txt from the current environment (extras included)
 	@{ echo "# Every package of the tested environment, pinned. Regenerate with: make lock"; \
 	  $(BIN)/pip freeze --exclude-editable | grep -v '^empathy-kpi-warehouse'; } > requirements/constraints.txt
 

@@ -3,6 +3,7 @@ PostgreSQL server per session and the small demo data with edge-case rows added.
 
 from __future__ import annotations
 
+import json
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -10,7 +11,8 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
-from quarantine_cases import add_fixture_rows
+
+from quarantine_cases import TICKET, add_fixture_rows
 
 EDGE_FILE = "part-99998"
 # surveys.responses rows written by hand, to check the CSV values arrive exactly (the comment of
@@ -25,12 +27,12 @@ SURVEY_EDGE_CSV = (
     'EDGE-markers,C-EDGE,csat,ticket,T-EDGE,,,,\\N,"\\.",NULL\n'
 )
 # helpdesk.tickets lines: an empty string beside a null, and text that needs quoting in CSV
-TICKET_EDGE_JSONL = (
-    '{"ticket_id": "EDGE-empty", "customer_id": "", "subject": "", "conversation_id": null, '
-    '"channel": "  Email \\n", "_loaded_at": "2026-03-04T09:00:00Z"}\n'
-    '{"ticket_id": "EDGE-text", "customer_id": "C-EDGE", "subject": "say \\"hi\\", then\\n\\\\.", '
-    '"conversation_id": "\\\\N", "_loaded_at": "2026-03-04T09:00:00Z"}\n'
-)
+TICKET_EDGE_ROWS = [
+    {**TICKET, "ticket_id": "EDGE-empty", "customer_id": "", "subject": "", "priority": None,
+     "conversation_id": None, "channel": "  Email \n"},
+    {**TICKET, "ticket_id": "EDGE-text", "subject": 'say "hi", then\n\\.',
+     "conversation_id": "\\N"},
+]  # fmt: skip
 
 
 @pytest.fixture(scope="session")
@@ -52,7 +54,8 @@ def engine_raw(tmp_path_factory: pytest.TempPathFactory, small_raw: Path) -> Pat
         SURVEY_EDGE_CSV, encoding="utf-8"
     )
     (raw / "helpdesk" / "tickets" / f"{EDGE_FILE}.jsonl").write_text(
-        TICKET_EDGE_JSONL, encoding="utf-8"
+        "".join(json.dumps(row, ensure_ascii=False) + "\n" for row in TICKET_EDGE_ROWS),
+        encoding="utf-8",
     )
     _add_parquet_edge_rows(raw / "billing" / "subscriptions")
     return raw

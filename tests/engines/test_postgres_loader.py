@@ -105,7 +105,7 @@ def test_every_raw_table_has_the_rows_duckdb_reads(
     # one progress line per table with its rows and seconds, then the total
     assert len(lines) == len(TABLES) + 1
     for table, line in zip(TABLES.values(), lines, strict=False):
-        assert f'raw.{postgres_table_name(table)}' in line
+        assert f"raw.{postgres_table_name(table)}" in line
         assert f"{counts[table.qualified_name]:,} rows" in line
         assert line.rstrip().endswith(" s")
 
@@ -130,14 +130,43 @@ def test_content_is_identical_to_duckdb_nulls_included(
 
 
 @pytest.mark.parametrize("name", ["surveys.responses", "helpdesk.tickets", "billing.subscriptions"])
-def test_the_edge_tables_hold_nulls_and_empty_strings(
-    name: str, loaded: tuple[dict[str, int], list[str]], engine_raw: Path
-) -> None:
-    """The comparison above tells a NULL from an empty string only where the data has both:
-    JSON lines and Parquet do (the edge rows); DuckDB reads an empty CSV field as NULL."""
+def test_the_edge_tables_hold_nulls_and_empty_strings(name: str, engine_raw: Path) -> None:
+    """The comparison above tells a NULL from an empty string only where the data has both.
+    DuckDB reads an empty CSV field as NULL; JSON-lines columns are JSON, so an empty string is
+    the JSON text '""' beside NULL (JSON null); Parquet has both (the edge rows)."""
     values = {value for row in _duckdb_rows(engine_raw, TABLES[name])[1] for value in row}
     assert None in values
-    assert ("" in values) == (TABLES[name].file_format != "csv")
+    empty = {"csv": None, "jsonl": '""', "parquet": ""}[TABLES[name].file_format]
+    assert empty is None or empty in values
+    assert ("" in values) == (TABLES[name].file_format == "parquet")
+
+
+@pytest.mark.parametrize(
+    "name", sorted(name for name, table in TABLES.items() if table.file_format == "jsonl")
+)
+def test_json_values_extract_in_postgres_as_in_duckdb(
+    name: str, loaded: tuple[dict[str, int], list[str]], engine_raw: Path, postgres_dsn: str
+) -> None:
+    """JSON-lines columns arrive as their JSON text; staging takes the value out of it
+    (DuckDB: `column ->> '$'`). PostgreSQL's `column::jsonb #>> '{}'` gives the same text."""
+    table = TABLES[name]
+    columns = [column for column in _duckdb_rows(engine_raw, table)[0] if column != "filename"]
+    connection = duckdb.connect()
+    try:
+        duck = connection.execute(
+            "select "
+            + ", ".join(f"\"{column}\" ->> '$'" for column in columns)
+            + f" from {table.reader_sql(engine_raw)}"
+        ).fetchall()
+    finally:
+        connection.close()
+    _, pg = _postgres_query(
+        postgres_dsn,
+        "select "
+        + ", ".join(f"\"{column}\"::jsonb #>> '{{}}'" for column in columns)
+        + f' from raw."{postgres_table_name(table)}"',
+    )
+    assert Counter(pg) == Counter(duck)
 
 
 def _row(dsn: str, table: str, key: str, value: str) -> dict[str, str | None]:
@@ -163,13 +192,15 @@ def test_edge_values_arrive_exactly(
     assert (markers["answer"], markers["comment"], markers["_loaded_at"]) == ("\\N", "\\.", "NULL")
 
     tickets = "helpdesk__tickets"
-    empty = _row(postgres_dsn, tickets, "ticket_id", "EDGE-empty")
-    assert (empty["customer_id"], empty["subject"]) == ("", "")
+    # JSON lines: each value as its JSON text, JSON null as NULL
+    empty = _row(postgres_dsn, tickets, "ticket_id", '"EDGE-empty"')
+    assert (empty["customer_id"], empty["subject"]) == ('""', '""')
     assert empty["conversation_id"] is None and empty["priority"] is None
-    assert empty["channel"] == "  Email \n"
-    ticket = _row(postgres_dsn, tickets, "ticket_id", "EDGE-text")
-    assert ticket["subject"] == 'say "hi", then\n\\.'
-    assert ticket["conversation_id"] == "\\N"
+    assert empty["channel"] == '"  Email \\n"'
+    assert empty["requester_email"] == '"fixture.person@example.org"'
+    ticket = _row(postgres_dsn, tickets, "ticket_id", '"EDGE-text"')
+    assert ticket["subject"] == '"say \\"hi\\", then\\n\\\\."'
+    assert ticket["conversation_id"] == '"\\\\N"'
 
     _, rows = _postgres_query(postgres_dsn, 'select * from raw."billing__subscriptions"')
     assert sum(all(value is None for value in row[:-1]) for row in rows) == 1
@@ -194,7 +225,8 @@ def test_loading_twice_gives_the_same_tables(
         check=False,
     )
     assert result.returncode == 0, result.stderr
-    assert result.stdout.count(" rows ") == len(TABLES)
+    progress = [line for line in result.stdout.splitlines() if line.startswith("  raw.")]
+    assert len(progress) == len(TABLES)
     assert _fingerprints(postgres_dsn) == before
 
 

@@ -37,6 +37,7 @@ from empathy.raw_contract import RawContractError, RawTable, load_contract
 RAW_SCHEMA = "raw"
 BATCH_ROWS = 100_000
 _COPY_CHUNK = 1 << 20
+_DSN_ORDER = ("host", "hostaddr", "port", "dbname", "user")
 _MAX_IDENTIFIER_BYTES = 63  # PostgreSQL truncates longer names silently
 # every valid value quoted, NULL as an unquoted empty field (see the module docstring)
 _CSV_OPTIONS = pacsv.WriteOptions(include_header=False, quoting_style="all_valid")
@@ -61,7 +62,11 @@ def describe_dsn(dsn: str) -> str:
             "the PostgreSQL DSN is malformed: give libpq key=value pairs "
             "('host=... port=... dbname=... user=...') or a postgresql:// URI"
         ) from None
-    return " ".join(f"{key}={value}" for key, value in settings.items() if key != "password")
+    settings.pop("password", None)
+    first = [key for key in _DSN_ORDER if key in settings]
+    return " ".join(
+        f"{key}={settings[key]}" for key in [*first, *sorted(set(settings) - set(first))]
+    )
 
 
 def load_raw(
