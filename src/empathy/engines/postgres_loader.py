@@ -7,9 +7,11 @@ cannot, so this step copies every table of the raw contract into the schema ``ra
 staging casts and quarantines on PostgreSQL as it does on DuckDB.
 
 The rows are read with the very table function dbt-duckdb uses (``RawTable.reader_sql``), cast to
-VARCHAR by DuckDB (CSV is read all_varchar already; JSON and Parquet values get DuckDB's text form,
-timestamps with a time zone in UTC) and streamed, one Arrow batch at a time, as CSV into ``COPY ...
-FROM STDIN``. NULL and the empty string stay apart: every non-NULL value is written quoted, so an
+VARCHAR by DuckDB and streamed, one Arrow batch at a time, as CSV into ``COPY ... FROM STDIN``. CSV
+is read all_varchar already; Parquet values get DuckDB's text form (time-zoned timestamps in UTC);
+JSON-lines columns are JSON to DuckDB (``maximum_depth = 1``), so they arrive as their JSON text
+(``"abc"`` with its quotes, JSON null as NULL), and staging takes the value out as it does on DuckDB
+(``column ->> '$'`` there, ``column::jsonb #>> '{}'`` on PostgreSQL). NULL and the empty string stay apart: every non-NULL value is written quoted, so an
 empty string arrives as ``""`` and a NULL as an unquoted empty field, which is exactly how
 PostgreSQL's CSV format tells them apart (no FORCE_NULL: it would turn ``""`` into NULL too).
 
