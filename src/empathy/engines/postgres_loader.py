@@ -11,9 +11,11 @@ VARCHAR by DuckDB and streamed, one Arrow batch at a time, as CSV into ``COPY ..
 is read all_varchar already; Parquet values get DuckDB's text form (time-zoned timestamps in UTC);
 JSON-lines columns are JSON to DuckDB (``maximum_depth = 1``), so they arrive as their JSON text
 (``"abc"`` with its quotes, JSON null as NULL), and staging takes the value out as it does on DuckDB
-(``column ->> '$'`` there, ``column::jsonb #>> '{}'`` on PostgreSQL). NULL and the empty string stay apart: every non-NULL value is written quoted, so an
-empty string arrives as ``""`` and a NULL as an unquoted empty field, which is exactly how
-PostgreSQL's CSV format tells them apart (no FORCE_NULL: it would turn ``""`` into NULL too).
+(``column ->> '$'`` there, ``column::jsonb #>> '{}'`` on PostgreSQL).
+
+NULL and the empty string stay apart: every non-NULL value is written quoted, so an empty string
+arrives as ``""`` and a NULL as an unquoted empty field, which is exactly how PostgreSQL's CSV
+format tells them apart (no FORCE_NULL: it would turn ``""`` into NULL too).
 
 Each table is replaced in one transaction (drop, create, copy, commit): a failed load leaves the
 table as it was, never half of it.
@@ -122,8 +124,9 @@ def _connect(dsn: str, where: str) -> PgConnection:
     try:
         connection = psycopg2.connect(dsn, **options)
     except psycopg2.Error as error:
-        reason = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
-        raise PostgresLoadError(f"cannot connect to PostgreSQL ({where}): {reason}") from None
+        raise PostgresLoadError(
+            f"cannot connect to PostgreSQL ({where}): {_first_line(error)}"
+        ) from None
     connection.set_client_encoding("UTF8")
     return connection
 
@@ -164,12 +167,16 @@ def _load_table(
                     f"{stream.rows:,} sent; {schema}.{postgres_table_name(table)} is unchanged"
                 )
     except (duckdb.Error, psycopg2.Error, pa.ArrowException) as error:
-        reason = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
         raise PostgresLoadError(
-            f"{source}: cannot be copied into PostgreSQL: {reason} "
+            f"{source}: cannot be copied into PostgreSQL: {_first_line(error)} "
             f"({schema}.{postgres_table_name(table)} is unchanged)"
         ) from error
     return stream.rows
+
+
+def _first_line(error: Exception) -> str:
+    text = str(error).strip()
+    return text.splitlines()[0] if text else type(error).__name__
 
 
 class _CsvStream:
