@@ -6,6 +6,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
+INSTALLED_POSTGRES := $(VENV)/.installed-postgres
 SCALE ?= small
 SEED ?= 42
 RAW_DIR := $(or $(EMPATHY_RAW_DIR),data/raw)
@@ -14,10 +15,11 @@ LINT_ENV := EMPATHY_PII_KEY=lint-only-key
 # Dagster's instance folder: run history, schedule state, and dagster.yaml (one writer at a time).
 DAGSTER_HOME := $(CURDIR)/orchestration/dagster_home
 
-.PHONY: help install run demo-data refresh dagster browser test lint unit pytest benchmark clean lock
+.PHONY: help install install-postgres run demo-data refresh dagster browser postgres-server test \
+	test-engines lint unit pytest benchmark clean lock
 
 help: ## list the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
 
 $(INSTALLED): pyproject.toml requirements/constraints.txt
 	@echo "==> Creating $(VENV) and installing pinned dependencies"
@@ -26,6 +28,14 @@ $(INSTALLED): pyproject.toml requirements/constraints.txt
 	@touch $(INSTALLED)
 
 install: $(INSTALLED) ## create .venv and install the project (pinned)
+
+$(INSTALLED_POSTGRES): $(INSTALLED)
+	@echo "==> Installing the postgres extra (dbt-postgres, psycopg2) into $(VENV)"
+	$(BIN)/pip install --quiet --disable-pip-version-check -c requirements/constraints.txt \
+		-e ".[dev,postgres]"
+	@touch $(INSTALLED_POSTGRES)
+
+install-postgres: $(INSTALLED_POSTGRES) ## add the PostgreSQL client stack (extra postgres) to .venv
 
 run: $(INSTALLED) ## set up, generate demo data (if missing), refresh and write the weekly review pack
 	@if [ -d "$(RAW_DIR)" ]; then \
@@ -56,6 +66,17 @@ browser: ## headless Chromium (Debian package) for the review-pack rendering tes
 		exit 1; \
 	fi
 
+postgres-server: ## PostgreSQL server binaries (Debian package) for the engine tests' throw-away server
+	@if ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+		echo "==> Installing PostgreSQL (Debian package) for the engine tests"; \
+		apt-get install -y -qq postgresql >/dev/null 2>&1 \
+			|| { apt-get update -qq && apt-get install -y -qq postgresql >/dev/null; }; \
+	else \
+		echo "PostgreSQL is missing: install the postgresql package (sudo apt-get install postgresql)" >&2; \
+		exit 1; \
+	fi
+
 test: $(INSTALLED) browser lint unit pytest ## every check: ruff, sqlfluff, dbt unit tests, then pytest (dbt build, GX, Dagster, packs)
 
 lint: $(INSTALLED) ## ruff (Python) and sqlfluff (SQL, dbt templater on an in-memory target)
@@ -78,6 +99,9 @@ unit: $(INSTALLED) ## the dbt unit tests (fixtures of the KPI formulas), on an e
 pytest: $(INSTALLED) ## unit and end-to-end tests (builds the warehouse on small demo data)
 	$(LINT_ENV) $(BIN)/pytest
 
+test-engines: $(INSTALLED_POSTGRES) postgres-server ## the engine tests: raw load into a throw-away PostgreSQL
+	$(LINT_ENV) $(BIN)/pytest -m engines tests/engines
+
 # make benchmark: the scales and interleaved rounds, and where the JSON results go.
 SCALES ?= small medium
 REPEAT ?= 3
@@ -86,7 +110,7 @@ benchmark: $(INSTALLED) ## refresh vs the raw-scan floor, peak memory, BI speed:
 	$(BIN)/python benchmarks/refresh_benchmark.py --scales $(SCALES) --repeat $(REPEAT) \
 		--json $(BENCHMARK_JSON) --markdown
 
-lock: $(INSTALLED) ## re-pin requirements/constraints.txt from the current environment
+lock: $(INSTALLED_POSTGRES) ## re-pin requirements/constraints.txt from the current environment (extras included)
 	@{ echo "# Every package of the tested environment, pinned. Regenerate with: make lock"; \
 	  $(BIN)/pip freeze --exclude-editable | grep -v '^empathy-kpi-warehouse'; } > requirements/constraints.txt
 

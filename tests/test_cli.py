@@ -13,6 +13,7 @@ from empathy.cli import build_parser, main
         ([], "generate"),
         (["generate"], "--scale"),
         (["refresh"], "atomically"),
+        (["load"], "EMPATHY_POSTGRES_DSN"),
         (["releases"], "rollback"),
         (["rollback"], "release"),
     ],
@@ -29,3 +30,11 @@ def test_unknown_scale_is_rejected(capsys: pytest.CaptureFixture[str]) -> None:
         build_parser().parse_args(["generate", "--scale", "huge"])
     assert exit_info.value.code == 2
     assert "invalid choice" in capsys.readouterr().err
+
+
+def test_load_without_a_dsn_is_a_setting_problem(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.delenv("EMPATHY_POSTGRES_DSN", raising=False)
+    assert main(["load", "--engine", "postgres"]) == 2
+    assert "--dsn" in capsys.readouterr().err

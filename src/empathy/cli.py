@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from collections.abc import Sequence
@@ -19,9 +20,11 @@ from empathy.releases import (
     serving_release_id,
 )
 from empathy.reviews.periods import CADENCES
-from empathy.settings import load_settings
+from empathy.settings import POSTGRES_DSN_VARIABLE, load_settings
 
 SCALES = ("small", "medium", "large")
+# engines whose build reads the raw tables from the engine, not from the files: a load step first
+LOAD_ENGINES = ("postgres",)
 
 
 def _iso_date(text: str) -> date:
@@ -112,6 +115,43 @@ def build_parser() -> argparse.ArgumentParser:
         ),
     )
 
+    load = commands.add_parser(
+        "load",
+        help="copy the raw files into a server engine (PostgreSQL) before dbt builds there",
+        description=(
+            "Check the raw files against the raw contract, then copy every raw table into the "
+            'schema raw of a PostgreSQL database as raw."<system>__<table>": the columns '
+            "DuckDB's reader finds, every one as text, plus filename (the file of each row). "
+            "Nothing is cast or dropped and NULLs stay NULL; staging casts and quarantines there "
+            "as on DuckDB. Each table is replaced in its own transaction, so a failed load "
+            "leaves it as it was. Raw files are read from EMPATHY_RAW_DIR (default data/raw). "
+            "Needs the postgres extra (make install-postgres)."
+        ),
+        epilog=(
+            "Exit codes: 0 loaded, 1 the load failed (PostgreSQL unreachable or a table could "
+            "not be copied; the tables copied before it stay replaced), 2 raw files break the "
+            "contract or bad configuration (no or malformed DSN, postgres extra missing; "
+            "nothing loaded)."
+        ),
+    )
+    load.add_argument(
+        "--engine",
+        choices=LOAD_ENGINES,
+        default="postgres",
+        help="the engine to load (default: postgres)",
+    )
+    load.add_argument(
+        "--dsn",
+        help=(
+            "libpq connection string ('host=... port=... dbname=... user=...') or postgresql:// "
+            f"URI (default: {POSTGRES_DSN_VARIABLE}); keep the password in PGPASSWORD or "
+            "~/.pgpass rather than here"
+        ),
+    )
+    load.add_argument(
+        "-v", "--verbose", action="store_true", help="show every file check of the raw contract"
+    )
+
     commands.add_parser(
         "releases",
         help="list the kept releases and which one is served",
@@ -133,6 +173,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _generate(args)
         if args.command == "refresh":
             return _refresh(args)
+        if args.command == "load":
+            return _load(args)
         if args.command == "releases":
             return _releases()
         if args.command == "rollback":
@@ -189,6 +231,42 @@ def _refresh(args: argparse.Namespace) -> int:
     except RefreshInProgressError as error:
         print(f"error: {error}", file=sys.stderr)
         return 75
+    return 0
+
+
+def _load(args: argparse.Namespace) -> int:
+    from empathy.refresh import check_raw
+
+    dsn = args.dsn or os.environ.get(POSTGRES_DSN_VARIABLE)
+    if not dsn:
+        print(
+            f"error: no PostgreSQL to load: pass --dsn or set {POSTGRES_DSN_VARIABLE}",
+            file=sys.stderr,
+        )
+        return 2
+    try:
+        from empathy.engines.postgres_loader import PostgresLoadError, load_raw
+    except ImportError as error:
+        print(
+            f"error: the PostgreSQL client is not installed ({error.name} is missing): run "
+            "`make install-postgres` (or pip install -e '.[postgres]')",
+            file=sys.stderr,
+        )
+        return 2
+    settings = load_settings()
+
+    def echo(line: str) -> None:
+        print(line, flush=True)
+
+    try:
+        check_raw(settings, echo, verbose=args.verbose)
+        load_raw(settings.raw_dir, dsn, settings.project_dir, echo=echo)
+    except (RawContractError, ValueError) as error:
+        print(f"error: {error}\nNothing was loaded.", file=sys.stderr)
+        return 2
+    except PostgresLoadError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
     return 0
 
 

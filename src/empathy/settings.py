@@ -16,6 +16,8 @@ from pathlib import Path
 WAREHOUSE_FILE = "warehouse.duckdb"
 # the pseudonymisation key (see empathy.pii); here so that reading it does not import dbt
 PII_KEY_VARIABLE = "EMPATHY_PII_KEY"
+# the PostgreSQL database `empathy load --engine postgres` copies the raw files into
+POSTGRES_DSN_VARIABLE = "EMPATHY_POSTGRES_DSN"
 
 
 def find_project_dir() -> Path:

@@ -1,0 +1,1 @@
+"""Engine tests (pytest -m engines): a package, so its conftest does not shadow tests/conftest."""
