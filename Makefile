@@ -100,6 +100,7 @@ pytest: $(INSTALLED) ## unit and end-to-end tests (builds the warehouse on small
 	$(LINT_ENV) $(BIN)/pytest
 
 test-engines: $(INSTALLED_POSTGRES) postgres-server ## the engine tests: raw load into a throw-away PostgreSQL
+	@$(BIN)/python -c "import psycopg2" || { echo "the postgres extra is missing: rm $(INSTALLED_POSTGRES) and run make test-engines" >&2; exit 1; }
 	$(LINT_ENV) $(BIN)/pytest -m engines tests/engines
 
 # make benchmark: the scales and interleaved rounds, and where the JSON results go.
