@@ -55,27 +55,25 @@ dagster: $(INSTALLED) ## Dagster UI on http://127.0.0.1:3000: asset graph, check
 	@mkdir -p $(DAGSTER_HOME)
 	DAGSTER_HOME=$(DAGSTER_HOME) $(BIN)/dagster dev --host 127.0.0.1 --port 3000
 
-browser: ## headless Chromium (Debian package) for the review-pack rendering tests
-	@if command -v chromium >/dev/null 2>&1; then :; \
+# $(call debian_package,TEST,PACKAGE,NAME,PURPOSE): nothing if the shell test TEST succeeds; else, as
+# root on Debian, apt-get install PACKAGE; else a message saying what to install.
+define debian_package
+	@if $(1) >/dev/null 2>&1; then :; \
 	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-		echo "==> Installing Chromium (Debian package) for the review-pack tests"; \
-		apt-get install -y -qq chromium >/dev/null 2>&1 \
-			|| { apt-get update -qq && apt-get install -y -qq chromium >/dev/null; }; \
+		echo "==> Installing $(3) (Debian package) for $(4)"; \
+		apt-get install -y -qq $(2) >/dev/null 2>&1 \
+			|| { apt-get update -qq && apt-get install -y -qq $(2) >/dev/null; }; \
 	else \
-		echo "Chromium is missing: install the chromium package (sudo apt-get install chromium)" >&2; \
+		echo "$(3) is missing: install the $(2) package (sudo apt-get install $(2))" >&2; \
 		exit 1; \
 	fi
+endef
+
+browser: ## headless Chromium (Debian package) for the review-pack rendering tests
+	$(call debian_package,command -v chromium,chromium,Chromium,the review-pack tests)
 
 postgres-server: ## PostgreSQL server binaries (Debian package) for the engine tests' throw-away server
-	@if ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then :; \
-	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-		echo "==> Installing PostgreSQL (Debian package) for the engine tests"; \
-		apt-get install -y -qq postgresql >/dev/null 2>&1 \
-			|| { apt-get update -qq && apt-get install -y -qq postgresql >/dev/null; }; \
-	else \
-		echo "PostgreSQL is missing: install the postgresql package (sudo apt-get install postgresql)" >&2; \
-		exit 1; \
-	fi
+	$(call debian_package,ls /usr/lib/postgresql/*/bin/initdb,postgresql,PostgreSQL,the engine tests)
 
 test: $(INSTALLED) browser lint unit pytest ## every check: ruff, sqlfluff, dbt unit tests, then pytest (dbt build, GX, Dagster, packs)
 
