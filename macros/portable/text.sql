@@ -1,0 +1,55 @@
+{# Portable spellings of text functions the models use. #}
+
+{# Does the whole of `text` match the regular expression `pattern` (a SQL string literal's content)? #}
+{% macro regex_full_match(text, pattern) -%}
+    {{ return(adapter.dispatch('regex_full_match', 'empathy')(text, pattern)) }}
+{%- endmacro %}
+
+{% macro default__regex_full_match(text, pattern) -%}
+    regexp_full_match({{ text }}, '{{ pattern }}')
+{%- endmacro %}
+
+{% macro postgres__regex_full_match(text, pattern) -%}
+    ({{ text }} ~ '^(?:{{ postgres_regex(pattern) }})$')
+{%- endmacro %}
+
+{% macro spark__regex_full_match(text, pattern) -%}
+    ({{ text }} rlike '^(?:{{ pattern | replace("\\", "\\\\") }})$')
+{%- endmacro %}
+
+
+{# Every match of `pattern` in `text` replaced by `replacement`. #}
+{% macro regex_replace_all(text, pattern, replacement) -%}
+    {{ return(adapter.dispatch('regex_replace_all', 'empathy')(text, pattern, replacement)) }}
+{%- endmacro %}
+
+{% macro default__regex_replace_all(text, pattern, replacement) -%}
+    regexp_replace({{ text }}, '{{ pattern }}', '{{ replacement }}', 'g')
+{%- endmacro %}
+
+{% macro postgres__regex_replace_all(text, pattern, replacement) -%}
+    regexp_replace({{ text }}, '{{ postgres_regex(pattern) }}', '{{ replacement }}', 'g')
+{%- endmacro %}
+
+{% macro spark__regex_replace_all(text, pattern, replacement) -%}
+    regexp_replace({{ text }}, '{{ pattern | replace("\\", "\\\\") }}', '{{ replacement }}')
+{%- endmacro %}
+
+{#- PostgreSQL's regular expressions write a word boundary \y (\b is a backspace there). -#}
+{% macro postgres_regex(pattern) -%}
+    {{- pattern | replace('\\b', '\\y') -}}
+{%- endmacro %}
+
+
+{# A hash of the given expressions, equal for equal values: for routing rows, never stored. #}
+{% macro value_hash(expressions) -%}
+    {{ return(adapter.dispatch('value_hash', 'empathy')(expressions)) }}
+{%- endmacro %}
+
+{% macro default__value_hash(expressions) -%}
+    hash({{ expressions | join(', ') }})
+{%- endmacro %}
+
+{% macro postgres__value_hash(expressions) -%}
+    hashtextextended(concat_ws(chr(31){% for expression in expressions %}, cast({{ expression }} as text){% endfor %}), 0)
+{%- endmacro %}
