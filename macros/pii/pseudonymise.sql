@@ -11,10 +11,23 @@
     empathy_pii_hash(cast({{ column }} as varchar), '{{ kind }}')
 {%- endmacro %}
 
+{#-
+    PostgreSQL: pgcrypto's hmac (installed into the functions schema by the on-run-start hook), with
+    the key from the session setting empathy.pii_key, which `empathy refresh --engine postgres` passes
+    in PGOPTIONS so it never appears in SQL or logs. The value is normalised as empathy.pii does it.
+-#}
 {% macro postgres__pseudonymise(column, kind) -%}
-    -- needs pgcrypto and the key in the session setting empathy.pii_key
-    encode(
-        hmac('{{ kind }}:' || lower(trim({{ column }})), current_setting('empathy.pii_key'), 'sha256'),
-        'hex'
-    )
+    {%- set trimmed = "lower(btrim(cast(" ~ column ~ " as text), E' \\t\\n\\r\\x0b\\x0c'))" -%}
+    {%- set canonical = "regexp_replace(" ~ trimmed ~ ", '\\D', '', 'g')" if kind == 'phone' else trimmed -%}
+    case
+        when {{ canonical }} <> ''
+            then encode(
+                {{ engine_functions_schema() }}.hmac(
+                    convert_to('{{ kind }}:' || {{ canonical }}, 'UTF8'),
+                    convert_to(current_setting('empathy.pii_key'), 'UTF8'),
+                    'sha256'
+                ),
+                'hex'
+            )
+    end
 {%- endmacro %}

@@ -5,19 +5,12 @@
     The email pattern runs only on text with an @ (it cannot match without one; most text has none).
 #}
 {% macro scrub_pii(column) -%}
-    regexp_replace(
+    {%- set with_emails_scrubbed -%}
         case
-            when strpos({{ column }}, '@') > 0
-                then regexp_replace(
-                    {{ column }},
-                    '[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}',
-                    '[email]',
-                    'g'
-                )
+            when position('@' in {{ column }}) > 0
+                then {{ regex_replace_all(column, '[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\\.[A-Za-z0-9-]+)*\\.[A-Za-z]{2,}', '[email]') }}
             else {{ column }}
-        end,
-        '\+\d{1,3}([\s.-]?\(?\d{1,4}\)?){2,5}|\(?\b\d{3}\)?[\s.-]\d{3}[\s.-]\d{4}\b|\b\d{10,15}\b',
-        '[phone]',
-        'g'
-    )
+        end
+    {%- endset -%}
+    {{ regex_replace_all(with_emails_scrubbed, '\\+\\d{1,3}([\\s.-]?\\(?\\d{1,4}\\)?){2,5}|\\(?\\b\\d{3}\\)?[\\s.-]\\d{3}[\\s.-]\\d{4}\\b|\\b\\d{10,15}\\b', '[phone]') }}
 {%- endmacro %}

@@ -15,6 +15,8 @@
 
 {% macro postgres__install_engine_functions() -%}
     create schema if not exists {{ engine_functions_schema() }};
+    -- hmac() for pseudonymise (contrib, trusted: a database owner may create it)
+    create extension if not exists pgcrypto schema {{ engine_functions_schema() }};
     {{ postgres_try_cast_functions() }}
 {%- endmacro %}
 

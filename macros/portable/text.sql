@@ -53,3 +53,21 @@
 {% macro postgres__value_hash(expressions) -%}
     hashtextextended(concat_ws(chr(31){% for expression in expressions %}, cast({{ expression }} as text){% endfor %}), 0)
 {%- endmacro %}
+
+
+{#
+    The value of a JSON-lines column as text: a string's own text, the JSON text of a number or
+    boolean, null for JSON null. DuckDB reads the column as JSON; the PostgreSQL loader stores the
+    same JSON text.
+#}
+{% macro json_text_value(column) -%}
+    {{ return(adapter.dispatch('json_text_value', 'empathy')(column)) }}
+{%- endmacro %}
+
+{% macro default__json_text_value(column) -%}
+    ({{ column }} ->> '$')
+{%- endmacro %}
+
+{% macro postgres__json_text_value(column) -%}
+    (cast({{ column }} as jsonb) #>> '{}')
+{%- endmacro %}

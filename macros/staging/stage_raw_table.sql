@@ -92,7 +92,9 @@ keyed as (
     -- Referenced twice below, so DuckDB materialises it once.
     select
         *,
-        hash({% for key in primary_key %}{{ _typed_value(columns_by_name[key], file_format) }}{{ ", " if not loop.last }}{% endfor %}) as _id_hash
+        {%- set typed_keys = [] -%}
+        {%- for key in primary_key %}{% do typed_keys.append(_typed_value(columns_by_name[key], file_format)) %}{% endfor %}
+        {{ value_hash(typed_keys) }} as _id_hash
     from raw_rows
 
 ),
@@ -189,7 +191,7 @@ final as (
 
     select
         '{{ source_name }}.{{ table_name }}' as source_table,
-        md5({{ _concat_text(non_personal_columns) }}) || '-' || cast(_key_number as varchar) as source_row_key,
+        md5({{ _concat_text(non_personal_columns) }}) || '-' || cast(_key_number as {{ sql_type('varchar') }}) as source_row_key,
         {%- for column in columns %}
         {{ _published_value(column) }},
         {%- endfor %}
@@ -228,7 +230,7 @@ select * from final
             {%- endfor %}
             {%- for column in columns if _is_parsed(column) %}
             when {{ column.name }} is null and {{ _text_of(column.name) }} is not null
-                then {{ "'" ~ column.name ~ ": cannot read ' || left(cast(" ~ column.name ~ "__raw as varchar), 80) || ' as " ~ column.data_type ~ "'" if detail else "'unparseable_value'" }}
+                then {{ "'" ~ column.name ~ ": cannot read ' || left(cast(" ~ column.name ~ "__raw as " ~ sql_type('varchar') ~ "), 80) || ' as " ~ column.data_type ~ "'" if detail else "'unparseable_value'" }}
             {%- endfor %}
             {%- for column in columns if column.meta.get('required') %}
             when {{ column.name }} is null then {{ "'" ~ column.name ~ " is empty'" if detail else "'missing_value'" }}
@@ -239,13 +241,13 @@ select * from final
             {%- endfor %}
             {%- for column in columns if _has_range(column) %}
             when {{ _out_of_range(column) }}
-                then {{ "'" ~ column.name ~ " = ' || cast(" ~ column.name ~ " as varchar) || ' is outside " ~ _range_text(column) ~ "'" if detail else "'out_of_range'" }}
+                then {{ "'" ~ column.name ~ " = ' || cast(" ~ column.name ~ " as " ~ sql_type('varchar') ~ ") || ' is outside " ~ _range_text(column) ~ "'" if detail else "'out_of_range'" }}
             {%- endfor %}
             {%- for column in columns if column.meta.get('range_by') %}
             {%- for by_column, ranges in column.meta['range_by'].items() %}
             {%- for by_value, bounds in ranges.items() %}
             when {{ by_column }} = '{{ by_value }}' and ({{ column.name }} < {{ bounds[0] }} or {{ column.name }} > {{ bounds[1] }})
-                then {{ "'" ~ column.name ~ " = ' || cast(" ~ column.name ~ " as varchar) || ' is outside [" ~ bounds[0] ~ ", " ~ bounds[1] ~ "] for " ~ by_column ~ " " ~ by_value ~ "'" if detail else "'out_of_range'" }}
+                then {{ "'" ~ column.name ~ " = ' || cast(" ~ column.name ~ " as " ~ sql_type('varchar') ~ ") || ' is outside [" ~ bounds[0] ~ ", " ~ bounds[1] ~ "] for " ~ by_column ~ " " ~ by_value ~ "'" if detail else "'out_of_range'" }}
             {%- endfor %}
             {%- endfor %}
             {%- endfor %}
@@ -256,7 +258,7 @@ select * from final
 {# The value of a raw column as read: text for CSV and JSON lines, the stored type for Parquet. #}
 {% macro _raw_value(name, file_format) -%}
     {%- if file_format == 'jsonl' -%}
-        ({{ name }} ->> '$')
+        {{ json_text_value(name) }}
     {%- else -%}
         {{ name }}
     {%- endif -%}
@@ -267,7 +269,7 @@ select * from final
 {% macro _typed_value(column, file_format) -%}
     {%- set raw = column.name ~ '__raw' -%}
     {%- set data_type = (column.data_type or 'varchar') | lower -%}
-    {%- set text = "nullif(" ~ _trim("cast(" ~ raw ~ " as varchar)") ~ ", '')" -%}
+    {%- set text = "nullif(" ~ _trim("cast(" ~ raw ~ " as " ~ sql_type('varchar') ~ ")") ~ ", '')" -%}
     {%- if data_type == 'varchar' and column.meta.get('accepted_values') -%}
         lower({{ text }})
     {%- elif data_type == 'varchar' -%}
@@ -275,15 +277,15 @@ select * from final
     {%- elif data_type == 'timestamp' -%}
         {{ to_utc_timestamp(text if file_format != 'parquet' else raw) }}
     {%- elif file_format == 'parquet' -%}
-        try_cast({{ raw }} as {{ data_type }})
+        {{ try_cast(raw, data_type) }}
     {%- elif data_type in ('integer', 'bigint') -%}
         {#- a cast would round 4.5 to 5: only whole numbers are integers -#}
         case
-            when regexp_full_match({{ text }}, '[+-]?[0-9]+(\.0*)?')
-                then try_cast(try_cast({{ text }} as double) as {{ data_type }})
+            when {{ regex_full_match(text, '[+-]?[0-9]+(\.0*)?') }}
+                then cast({{ try_cast(text, 'double') }} as {{ sql_type(data_type) }})
         end
     {%- else -%}
-        try_cast({{ text }} as {{ data_type }})
+        {{ try_cast(text, data_type) }}
     {%- endif -%}
 {%- endmacro %}
 
@@ -303,13 +305,13 @@ select * from final
 
 {# All the given raw columns as one text value (unit-separated; nulls distinct from empty strings). #}
 {% macro _concat_text(columns) -%}
-    concat_ws(chr(31), {% for column in columns %}coalesce(cast({{ column.name }}__raw as varchar), chr(30)){{ ", " if not loop.last }}{% endfor %})
+    concat_ws(chr(31), {% for column in columns %}coalesce(cast({{ column.name }}__raw as {{ sql_type('varchar') }}), chr(30)){{ ", " if not loop.last }}{% endfor %})
 {%- endmacro %}
 
 
 {# A raw value as trimmed text, blank as null: "is there a value at all?" #}
 {% macro _text_of(name) -%}
-    nullif({{ _trim("cast(" ~ name ~ "__raw as varchar)") }}, '')
+    nullif({{ _trim("cast(" ~ name ~ "__raw as " ~ sql_type('varchar') ~ ")") }}, '')
 {%- endmacro %}
 
 
@@ -321,6 +323,14 @@ select * from final
     costs seconds per table.
 #}
 {% macro _trim(text) -%}
+    {{ return(adapter.dispatch('_trim', 'empathy')(text)) }}
+{%- endmacro %}
+
+{% macro default___trim(text) -%}
+    trim({{ text }})
+{%- endmacro %}
+
+{% macro duckdb___trim(text) -%}
     case
         when strlen({{ text }}) <> length({{ text }}) or starts_with({{ text }}, ' ') or ends_with({{ text }}, ' ')
             then trim({{ text }})

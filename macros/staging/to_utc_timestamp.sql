@@ -14,3 +14,8 @@
 {% macro duckdb__to_utc_timestamp(expression) -%}
     cast(try_cast({{ expression }} as timestamptz) as timestamp)
 {%- endmacro %}
+
+{#- PostgreSQL: text through the try-cast function; a timestamp column (with or without a zone) as it is. -#}
+{% macro postgres__to_utc_timestamp(expression) -%}
+    ({{ try_cast(expression, 'timestamptz') }} at time zone 'UTC')
+{%- endmacro %}
