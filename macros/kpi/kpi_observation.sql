@@ -78,12 +78,12 @@
         {%- do mapped.append(column) -%}
     {%- endfor -%}
     select
-        cast('{{ kpi_id }}' as varchar) as kpi_id,
-        cast(kpi_unit.unit_id as varchar) as unit_id,
+        cast('{{ kpi_id }}' as {{ sql_type('varchar') }}) as kpi_id,
+        cast(kpi_unit.unit_id as {{ sql_type('varchar') }}) as unit_id,
         {%- for column, data_type in placed %}
         {{ _kpi_mapped('kpi_unit', column, data_type, unit) }} as {{ column }},
         {%- endfor %}
-        cast(kpi_unit.customer_id as varchar) as customer_id,
+        cast(kpi_unit.customer_id as {{ sql_type('varchar') }}) as customer_id,
         {%- for column, data_type in kpi_unit_segment_columns() %}
         {{ _kpi_mapped('kpi_unit', column, data_type, unit) }} as {{ column }},
         {%- endfor %}
@@ -99,12 +99,12 @@
     from (
         select
             {{ unit['unit_id'] }} as unit_id,
-            {{ unit.get('customer_id', 'cast(null as varchar)') }} as customer_id,
+            {{ unit.get('customer_id', 'cast(null as ' ~ sql_type('varchar') ~ ')') }} as customer_id,
             {%- for column in mapped %}
             {{ unit[column] }} as {{ column }},
             {%- endfor %}
-            cast({{ numerator }} as double) as numerator,
-            cast({{ denominator }} as double) as denominator
+            cast({{ numerator }} as {{ sql_type('double') }}) as numerator,
+            cast({{ denominator }} as {{ sql_type('double') }}) as denominator
         from {{ unit['from'] }}
         {%- if where %}
         where {{ where }}
@@ -126,11 +126,11 @@
 {# The label of a counted cell: its mapped values joined by '|' ('~' for a null). #}
 {% macro _kpi_cell_label(cell, prefix) -%}
     {%- if not cell -%}
-        cast('all' as varchar)
+        cast('all' as {{ sql_type('varchar') }})
     {%- else -%}
         {%- set parts = [] -%}
         {%- for column in cell -%}
-            {%- do parts.append("coalesce(cast(" ~ prefix ~ column ~ " as varchar), '~')") -%}
+            {%- do parts.append("coalesce(cast(" ~ prefix ~ column ~ " as " ~ sql_type('varchar') ~ "), '~')") -%}
             {%- if not loop.last -%}{%- do parts.append("'|'") -%}{%- endif -%}
         {%- endfor -%}
         {{ dbt.concat(parts) }}
@@ -163,12 +163,12 @@
         {%- do cell.append(column) -%}
     {%- endfor -%}
     select
-        cast(counted_kpis.kpi_id as varchar) as kpi_id,
+        cast(counted_kpis.kpi_id as {{ sql_type('varchar') }}) as kpi_id,
         {{ _kpi_cell_label(cell, 'counted_cells.cell_') }} as unit_id,
         {%- for column, data_type in placed %}
         {{ _kpi_cell_column(column, data_type, cell) }} as {{ column }},
         {%- endfor %}
-        cast(null as varchar) as customer_id,
+        cast(null as {{ sql_type('varchar') }}) as customer_id,
         {%- for column, data_type in segments %}
         {{ _kpi_cell_column(column, data_type, cell) }} as {{ column }},
         {%- endfor %}
@@ -186,8 +186,8 @@
             {%- endfor %}
             {%- for kpi in kpis %}
             {%- set counts = '(' ~ kpi.get('where', 'true') ~ ')' %}
-            {%- set x = 'cast(' ~ kpi.numerator ~ ' as double)' %}
-            {%- set y = 'cast(' ~ kpi.get('denominator', 1) ~ ' as double)' %}
+            {%- set x = 'cast(' ~ kpi.numerator ~ ' as ' ~ sql_type('double') ~ ')' %}
+            {%- set y = 'cast(' ~ kpi.get('denominator', 1) ~ ' as ' ~ sql_type('double') ~ ')' %}
             count(case when {{ counts }} then 1 end) as units_{{ loop.index }},
             sum(case when {{ counts }} then {{ x }} end) as numerator_{{ loop.index }},
             sum(case when {{ counts }} then {{ y }} end) as denominator_{{ loop.index }},

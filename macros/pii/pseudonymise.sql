@@ -8,7 +8,7 @@
 {%- endmacro %}
 
 {% macro duckdb__pseudonymise(column, kind) -%}
-    empathy_pii_hash(cast({{ column }} as varchar), '{{ kind }}')
+    empathy_pii_hash(cast({{ column }} as {{ sql_type('varchar') }}), '{{ kind }}')
 {%- endmacro %}
 
 {#-

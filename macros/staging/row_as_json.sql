@@ -4,7 +4,7 @@
 {%- endmacro %}
 
 {% macro duckdb__row_as_json(alias) -%}
-    cast(to_json({{ alias }}) as varchar)
+    cast(to_json({{ alias }}) as {{ sql_type('varchar') }})
 {%- endmacro %}
 
 {% macro postgres__row_as_json(alias) -%}

@@ -12,7 +12,7 @@
 
 {#- The session time zone is UTC (profiles.yml), so dropping the zone keeps the UTC wall time. -#}
 {% macro duckdb__to_utc_timestamp(expression) -%}
-    cast(try_cast({{ expression }} as timestamptz) as timestamp)
+    cast(try_cast({{ expression }} as {{ sql_type('timestamptz') }}) as timestamp)
 {%- endmacro %}
 
 {#- PostgreSQL: text through the try-cast function; a timestamp column (with or without a zone) as it is. -#}

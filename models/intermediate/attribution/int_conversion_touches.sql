@@ -71,7 +71,7 @@ rank_touches as (
             rows between unbounded preceding and unbounded following
         ) as touch_count,
         cast(
-            {{ dbt.datediff('touched_at', 'converted_at', 'microsecond') | trim }} as double
+            {{ dbt.datediff('touched_at', 'converted_at', 'microsecond') | trim }} as {{ sql_type('double') }}
         ) / 86400000000.0 as days_before_conversion
     from match_touches_in_window
 

@@ -111,7 +111,7 @@ final as (
     -- won opportunities, at the close: days (fractional) from creation to the win; a close before
     -- the creation is a data error and left out
     {{ kpi_observation('sales_cycle_days', closed_opportunity,
-        numerator='cast(' ~ dbt.datediff('created_at', 'closed_at', 'second') ~ ' as double) / 86400.0',
+        numerator='cast(' ~ dbt.datediff('created_at', 'closed_at', 'second') ~ ' as ' ~ sql_type('double') ~ ') / 86400.0',
         where="stage = 'won' and closed_at is not null and closed_at >= created_at") }}
 
     union all

@@ -40,20 +40,15 @@ pick_subscription_months as (
 
     -- one invoice counts per subscription and billed month: the latest that is not void, or the
     -- latest void one when the month has nothing else (voiding cancels the collection, not the
-    -- subscription month). Only months with more than one invoice need the choice; arg_max_null
+    -- subscription month). Only months with more than one invoice need the choice; value_at_max
     -- keeps the amount of the top-ranked invoice even when it is null.
     select
         invoices.customer_id,
         summarise_invoice_months.month_start,
         coalesce(invoices.subscription_id, invoices.invoice_id) as subscription_key,
-        arg_max_null(
-            invoices.amount,
-            {
-                'is_not_void': invoices.status <> 'void',
-                'issued_at': invoices.issued_at,
-                'invoice_id': invoices.invoice_id
-            }
-        ) as amount
+        {{ value_at_max('invoices.amount', [
+            "invoices.status <> 'void'", 'invoices.issued_at', 'invoices.invoice_id'
+        ]) }} as amount
     from invoices
     inner join summarise_invoice_months
         on

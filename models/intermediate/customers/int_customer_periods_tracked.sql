@@ -267,7 +267,7 @@ list_customer_facts as (
         customer_id,
         change_type as fact_type,
         first_period_key + period_number as fact_position,
-        cast(null as double) as mrr
+        cast(null as {{ sql_type('double') }}) as mrr
     from place_changes_in_periods
     where period_number between 0 and period_count - 1
 

@@ -22,7 +22,7 @@ final as (
         coalesce(region, 'unknown') as region,
         coalesce(acquisition_channel, 'unknown') as acquisition_channel,
         coalesce(onboarding_journey, 'unknown') as onboarding_journey,
-        left(cast(cast({{ dbt.date_trunc('month', 'signup_at') }} as date) as varchar), 7)
+        left(cast(cast({{ dbt.date_trunc('month', 'signup_at') }} as date) as {{ sql_type('varchar') }}), 7)
             as signup_cohort,
 
         -- timestamps

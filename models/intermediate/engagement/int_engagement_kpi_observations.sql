@@ -208,7 +208,7 @@ final as (
     -- campaign-days with a relevance score and impressions, at the report day's start: the
     -- impression-weighted relevance (a ratio of sums)
     {{ kpi_observation('ad_relevance_score', campaign_day,
-        numerator='cast(ad_relevance_score as double) * impressions',
+        numerator='cast(ad_relevance_score as ' ~ sql_type('double') ~ ') * impressions',
         denominator='impressions',
         where='ad_relevance_score is not null and impressions > 0') }}
 

@@ -43,7 +43,7 @@ final as (
 
         -- computed (after the plain columns, sqlfluff ST06)
         coalesce(count_units.units, 0) as units,
-        cast(coalesce(count_units.units, 0) as double)
+        cast(coalesce(count_units.units, 0) as {{ sql_type('double') }})
         / nullif(sum(coalesce(count_units.units, 0)) over (partition by variants.experiment_id), 0)
             as observed_share
 

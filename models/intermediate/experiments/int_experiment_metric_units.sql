@@ -86,7 +86,7 @@ list_recommendations as (
     select
         customer_id,
         created_at,
-        cast(case when accepted then 1 else 0 end as double) as value
+        cast(case when accepted then 1 else 0 end as {{ sql_type('double') }}) as value
     from ai_outputs
     where output_type = 'recommendation' and accepted is not null
 
@@ -188,8 +188,8 @@ conversion_rate as (
         weeks_after_exposure,
         'conversion_rate' as metric,
         1 as observations,
-        cast(case when purchases > 0 then 1 else 0 end as double) as value_sum,
-        cast(case when purchases > 0 then 1 else 0 end as double) as value_sum_of_squares
+        cast(case when purchases > 0 then 1 else 0 end as {{ sql_type('double') }}) as value_sum,
+        cast(case when purchases > 0 then 1 else 0 end as {{ sql_type('double') }}) as value_sum_of_squares
     from count_purchases
 
 ),
@@ -205,8 +205,8 @@ revenue_per_customer as (
         weeks_after_exposure,
         'revenue_per_customer' as metric,
         1 as observations,
-        cast(purchase_value as double) as value_sum,
-        cast(purchase_value * purchase_value as double) as value_sum_of_squares
+        cast(purchase_value as {{ sql_type('double') }}) as value_sum,
+        cast(purchase_value * purchase_value as {{ sql_type('double') }}) as value_sum_of_squares
     from count_purchases
 
 ),
@@ -260,26 +260,26 @@ keep_metrics_read as (
 final as (
 
     select
-        cast(experiment_id as varchar) as experiment_id,
-        cast(unit_id as varchar) as unit_id,
-        cast(metric as varchar) as metric,
-        cast(variant as varchar) as variant,
+        cast(experiment_id as {{ sql_type('varchar') }}) as experiment_id,
+        cast(unit_id as {{ sql_type('varchar') }}) as unit_id,
+        cast(metric as {{ sql_type('varchar') }}) as metric,
+        cast(variant as {{ sql_type('varchar') }}) as variant,
         cast(weeks_after_exposure as integer) as weeks_after_exposure,
         cast(observations as bigint) as observations,
-        cast(value_sum as double) as value_sum,
-        cast(value_sum_of_squares as double) as value_sum_of_squares,
+        cast(value_sum as {{ sql_type('double') }}) as value_sum,
+        cast(value_sum_of_squares as {{ sql_type('double') }}) as value_sum_of_squares,
         cast(is_control as boolean) as is_control
     from governed_kpis
     union all
     select
-        cast(experiment_id as varchar) as experiment_id,
-        cast(unit_id as varchar) as unit_id,
-        cast(metric as varchar) as metric,
-        cast(variant as varchar) as variant,
+        cast(experiment_id as {{ sql_type('varchar') }}) as experiment_id,
+        cast(unit_id as {{ sql_type('varchar') }}) as unit_id,
+        cast(metric as {{ sql_type('varchar') }}) as metric,
+        cast(variant as {{ sql_type('varchar') }}) as variant,
         cast(weeks_after_exposure as integer) as weeks_after_exposure,
         cast(observations as bigint) as observations,
-        cast(value_sum as double) as value_sum,
-        cast(value_sum_of_squares as double) as value_sum_of_squares,
+        cast(value_sum as {{ sql_type('double') }}) as value_sum,
+        cast(value_sum_of_squares as {{ sql_type('double') }}) as value_sum_of_squares,
         cast(is_control as boolean) as is_control
     from keep_metrics_read
 

@@ -20,7 +20,7 @@ split_segments as (
 
     select
         registry.kpi_id,
-        split_part(registry.segments, '|', list_positions.generated_number) as segment_type
+        split_part(registry.segments, '|', cast(list_positions.generated_number as integer)) as segment_type
     from registry
     cross join list_positions
     where registry.segments is not null

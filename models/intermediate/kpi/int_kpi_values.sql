@@ -69,7 +69,7 @@ place_on_days as (
         coalesce(grain, 'day') as placed_grain,
         coalesce(period_start, cast(observed_at as date)) as placed_on,
         {%- for segment in breakdowns %}
-        coalesce(cast({{ segment }} as varchar), 'unknown') as {{ segment }},
+        coalesce(cast({{ segment }} as {{ sql_type('varchar') }}), 'unknown') as {{ segment }},
         {%- endfor %}
         units,
         numerator,
@@ -192,7 +192,7 @@ sort_quantile_values as (
         {%- if segment == 'all' %}
         'all' as segment_value,
         {%- else %}
-        coalesce(cast(quantile_observations.{{ segment }} as varchar), 'unknown') as segment_value,
+        coalesce(cast(quantile_observations.{{ segment }} as {{ sql_type('varchar') }}), 'unknown') as segment_value,
         {%- endif %}
         quantile_observations.quantile_level,
         count(*) as value_count,
@@ -263,7 +263,7 @@ valued as (
         case registry.aggregation
             when 'proportion' then summed.sum_denominator
             when 'ratio' then summed.sum_denominator
-            else cast(summed.observations as double)
+            else cast(summed.observations as {{ sql_type('double') }})
         end as denominator,
         case registry.aggregation
             when 'proportion' then cast(summed.sum_denominator as bigint)

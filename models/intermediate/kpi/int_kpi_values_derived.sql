@@ -98,12 +98,12 @@ final as (
         derived.segment_value,
         'derived' as aggregation,
         derived.value,
-        cast(null as double) as numerator,
-        cast(null as double) as denominator,
+        cast(null as {{ sql_type('double') }}) as numerator,
+        cast(null as {{ sql_type('double') }}) as denominator,
         derived.sample_size,
-        cast(null as double) as standard_error,
-        cast(null as double) as ci_low,
-        cast(null as double) as ci_high
+        cast(null as {{ sql_type('double') }}) as standard_error,
+        cast(null as {{ sql_type('double') }}) as ci_low,
+        cast(null as {{ sql_type('double') }}) as ci_high
     from derived
     -- only the breakdowns the derived KPI is published for
     inner join kpi_segments

@@ -38,7 +38,7 @@ list_tickets as (
         'ticket' as contact_type,
         tickets.customer_id,
         tickets.channel,
-        cast(null as varchar) as journey_type,
+        cast(null as {{ sql_type('varchar') }}) as journey_type,
         tickets.intent,
         tickets.ai_involved,
         tickets.escalated as is_escalated,

@@ -47,7 +47,7 @@ list_contact_touchpoints as (
         'ticket' as touchpoint_type,
         ticket_id as touchpoint_id,
         channel,
-        cast(null as varchar) as journey_type,
+        cast(null as {{ sql_type('varchar') }}) as journey_type,
         intent,
         ai_involved
     from tickets

@@ -52,11 +52,11 @@ decay_touches as (
     select
         conversion_touches.*,
         power(
-            cast(2 as double),
+            cast(2 as {{ sql_type('double') }}),
             -(
                 conversion_touches.days_before_conversion
                 - find_latest_touch.latest_days_before_conversion
-            ) / cast({{ var('attribution_half_life_days') }} as double)
+            ) / cast({{ var('attribution_half_life_days') }} as {{ sql_type('double') }})
         ) as decay_weight
     from conversion_touches
     inner join find_latest_touch

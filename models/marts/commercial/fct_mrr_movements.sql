@@ -50,7 +50,7 @@ final as (
         month_start,
 
         -- key (computed, so last: sqlfluff ST06)
-        customer_id || '|' || cast(month_start as varchar) as customer_month_id
+        customer_id || '|' || cast(month_start as {{ sql_type('varchar') }}) as customer_month_id
 
     from split_movements
 

@@ -21,7 +21,7 @@ compute_cycles as (
             when closed_at >= created_at
                 then cast(
                     {{ dbt.datediff('created_at', 'closed_at', 'second') }}
-                    as double
+                    as {{ sql_type('double') }}
                 ) / 86400.0
         end as cycle_days
     from opportunities

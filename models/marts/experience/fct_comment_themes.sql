@@ -34,7 +34,7 @@ final as (
         coded_comments.customer_id,
 
         -- strings
-        cast(unpivot_themes.theme as varchar) as theme,
+        cast(unpivot_themes.theme as {{ sql_type('varchar') }}) as theme,
         unpivot_themes.polarity,
         coded_comments.sentiment,
         coded_comments.survey_type,

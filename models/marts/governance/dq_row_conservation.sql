@@ -39,8 +39,8 @@ final as (
         case
             when raw_counts.raw_rows = 0 then 0.0
             else
-                cast(coalesce(quarantine_counts.quarantined_rows, 0) as double)
-                / cast(raw_counts.raw_rows as double)
+                cast(coalesce(quarantine_counts.quarantined_rows, 0) as {{ sql_type('double') }})
+                / cast(raw_counts.raw_rows as {{ sql_type('double') }})
         end as quarantine_rate,
         raw_counts.raw_rows
         = valid_counts.valid_rows + coalesce(quarantine_counts.quarantined_rows, 0) as is_conserved

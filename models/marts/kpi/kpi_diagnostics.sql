@@ -61,11 +61,11 @@ movements as (
         and scorecard.change_z is not null
         and not scorecard.change_is_significant as is_flat,
         scorecard.kpi_id || ' ' || case when scorecard.change >= 0 then '+' else '' end
-        || cast(round(scorecard.change, 4) as varchar)
-        || ' (' || cast(round(scorecard.previous_value, 4) as varchar)
-        || ' -> ' || cast(round(scorecard.value, 4) as varchar)
-        || ', z = ' || cast(round(scorecard.change_z, 2) as varchar)
-        || ', n = ' || cast(scorecard.sample_size as varchar) || ')' as evidence
+        || cast(round(scorecard.change, 4) as {{ sql_type('varchar') }})
+        || ' (' || cast(round(scorecard.previous_value, 4) as {{ sql_type('varchar') }})
+        || ' -> ' || cast(round(scorecard.value, 4) as {{ sql_type('varchar') }})
+        || ', z = ' || cast(round(scorecard.change_z, 2) as {{ sql_type('varchar') }})
+        || ', n = ' || cast(scorecard.sample_size as {{ sql_type('varchar') }}) || ')' as evidence
     from scorecard
     inner join definitions
         on scorecard.kpi_id = definitions.kpi_id

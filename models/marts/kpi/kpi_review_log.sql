@@ -36,7 +36,7 @@ scorecard as (
 build as (
 
     select
-        cast({{ "'" ~ release_id ~ "'" }} as varchar) as release_id,
+        cast({{ "'" ~ release_id ~ "'" }} as {{ sql_type('varchar') }}) as release_id,
         cast(current_timestamp as timestamp) as logged_at
 
 ),
@@ -53,12 +53,12 @@ previously_logged as (
     {% else %}
     -- the first build has no log yet
     select
-        cast(null as varchar) as kpi_id,
-        cast(null as varchar) as grain,
+        cast(null as {{ sql_type('varchar') }}) as kpi_id,
+        cast(null as {{ sql_type('varchar') }}) as grain,
         cast(null as date) as period_start,
-        cast(null as varchar) as segment_type,
-        cast(null as varchar) as segment_value,
-        cast(null as double) as value
+        cast(null as {{ sql_type('varchar') }}) as segment_type,
+        cast(null as {{ sql_type('varchar') }}) as segment_value,
+        cast(null as {{ sql_type('double') }}) as value
     where false
     {% endif %}
 
@@ -68,8 +68,8 @@ find_restatements as (
 
     -- a logged value the build now computes differently, or no longer publishes at all
     select
-        cast(null as varchar) as review_id,
-        cast(null as varchar) as cadence,
+        cast(null as {{ sql_type('varchar') }}) as review_id,
+        cast(null as {{ sql_type('varchar') }}) as cadence,
         cast(null as date) as review_period_start,
         build.release_id,
         build.logged_at,
@@ -120,8 +120,8 @@ find_reviewed_period as (
 list_published as (
 
     select
-        cast({{ "'" ~ review_id ~ "'" }} as varchar) as review_id,
-        cast({{ "'" ~ cadence ~ "'" if cadence is not none else 'null' }} as varchar) as cadence,
+        cast({{ "'" ~ review_id ~ "'" }} as {{ sql_type('varchar') }}) as review_id,
+        cast({{ "'" ~ cadence ~ "'" if cadence is not none else 'null' }} as {{ sql_type('varchar') }}) as cadence,
         find_reviewed_period.review_period_start,
         build.release_id,
         build.logged_at,
@@ -135,8 +135,8 @@ list_published as (
         scorecard.sample_size,
         scorecard.status,
         scorecard.definition_version,
-        cast(null as double) as previous_value,
-        cast(null as double) as delta
+        cast(null as {{ sql_type('double') }}) as previous_value,
+        cast(null as {{ sql_type('double') }}) as delta
     from scorecard
     inner join find_reviewed_period
         on scorecard.period_start = find_reviewed_period.review_period_start

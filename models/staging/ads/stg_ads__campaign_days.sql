@@ -29,7 +29,7 @@ renamed as (
         _loaded_at as loaded_at,
 
         -- key (computed columns come after plain ones, sqlfluff ST06)
-        campaign_id || '|' || cast(report_date as varchar) as campaign_day_id
+        campaign_id || '|' || cast(report_date as {{ sql_type('varchar') }}) as campaign_day_id
 
     from source
 
