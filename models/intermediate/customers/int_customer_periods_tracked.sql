@@ -18,10 +18,10 @@ case
     when __instant__ is null then null
     when __steps__ < 0 then 0
     else least(
-        __steps__ // describe_grains.step_size
+        {{ integer_divide('__steps__', 'describe_grains.step_size') }}
         + case
             when
-                __steps__ % describe_grains.step_size = 0
+                {{ integer_remainder('__steps__', 'describe_grains.step_size') }} = 0
                 and __instant__ = case
                     when describe_grains.grain = 'week' then date_trunc('day', __instant__)
                     else date_trunc('month', __instant__)
@@ -37,7 +37,7 @@ end
 (case
     when describe_grains.grain = 'week'
         then {{ dbt.datediff('describe_grains.first_period_start', '__instant__', 'day') | trim }}
-    else {{ dbt.datediff('describe_grains.first_period_start', '__instant__', 'month') | trim }}
+    else cast({{ dbt.datediff('describe_grains.first_period_start', '__instant__', 'month') | trim }} as bigint)
 end)
 {%- endset %}
 {%- set boundaries_before = boundaries_before | replace('__steps__', steps_since_first_period) %}
@@ -68,7 +68,7 @@ find_history as (
     select
         cast(max(month_start) as date) as as_of,
         min(month_start) as history_start,
-        {{ dbt.datediff('min(month_start)', 'max(month_start)', 'month') | trim }} + 1 as history_months
+        cast({{ dbt.datediff('min(month_start)', 'max(month_start)', 'month') | trim }} as bigint) + 1 as history_months
     from months_billed
 
 ),
@@ -104,15 +104,15 @@ number_periods as (
         list_periods.period_end,
         cast(list_periods.period_start as timestamp) as period_started_at,
         cast(list_periods.period_end as timestamp) as period_ended_at,
-        {{ dbt.datediff('find_history.history_start', 'list_periods.period_start', 'month') | trim }}
+        cast({{ dbt.datediff('find_history.history_start', 'list_periods.period_start', 'month') | trim }} as bigint)
         + 1 as start_month_position,
         -- at the end of the history (next month not billed yet) the last billed MRR carries
         -- forward
         case
             when list_periods.period_end > find_history.as_of
-                then {{ dbt.datediff('find_history.history_start',
-                    dbt.dateadd('month', -1, 'find_history.as_of'), 'month') | trim }}
-            else {{ dbt.datediff('find_history.history_start', 'list_periods.period_end', 'month') | trim }}
+                then cast({{ dbt.datediff('find_history.history_start',
+                    dbt.dateadd('month', -1, 'find_history.as_of'), 'month') | trim }} as bigint)
+            else cast({{ dbt.datediff('find_history.history_start', 'list_periods.period_end', 'month') | trim }} as bigint)
         end + 1 as end_month_position,
         row_number() over (order by list_periods.grain, list_periods.period_start) as period_key
     from list_periods
@@ -257,7 +257,7 @@ list_customer_facts as (
     select
         months_billed.customer_id,
         'billed_month' as fact_type,
-        {{ dbt.datediff('find_history.history_start', 'months_billed.month_start', 'month') | trim }} + 1
+        cast({{ dbt.datediff('find_history.history_start', 'months_billed.month_start', 'month') | trim }} as bigint) + 1
             as fact_position,
         months_billed.mrr
     from months_billed
@@ -277,10 +277,12 @@ collect_customer_facts as (
 
     select
         customer_id,
-        list({ 'position': fact_position, 'mrr': mrr }) filter (where fact_type = 'billed_month') as billed_months,
-        list(fact_position) filter (where fact_type = 'churned') as churned_periods,
-        list(fact_position) filter (where fact_type = 'reactivated') as reactivated_periods,
-        list(fact_position) filter (where fact_type = 'expanded') as expanded_periods
+        -- two lists of the billed months, in the same (month) order
+        {{ list_agg('fact_position', "fact_type = 'billed_month'", 'fact_position') }} as billed_month_positions,
+        {{ list_agg('mrr', "fact_type = 'billed_month'", 'fact_position') }} as billed_month_mrrs,
+        {{ list_agg('fact_position', "fact_type = 'churned'") }} as churned_periods,
+        {{ list_agg('fact_position', "fact_type = 'reactivated'") }} as reactivated_periods,
+        {{ list_agg('fact_position', "fact_type = 'expanded'") }} as expanded_periods
     from list_customer_facts
     group by 1
 
@@ -295,18 +297,12 @@ list_monthly_mrr as (
         collect_customer_facts.churned_periods,
         collect_customer_facts.reactivated_periods,
         collect_customer_facts.expanded_periods,
-        list_transform(
-            range(1, find_history.history_months + 1),
-            month_position -> coalesce(
-                list_transform(collect_customer_facts.billed_months, billed_month -> billed_month.mrr)[
-                    list_position(
-                        list_transform(collect_customer_facts.billed_months, billed_month -> billed_month.position),
-                        month_position
-                    )
-                ],
-                0
-            )
-        ) as mrr_by_month
+        {{ dense_list(
+            'collect_customer_facts.billed_month_positions',
+            'collect_customer_facts.billed_month_mrrs',
+            'find_history.history_months',
+            0
+        ) }} as mrr_by_month
     from collect_customer_facts
     cross join find_history
 
@@ -396,10 +392,8 @@ gather_interval_facts as (
         customers.value_tier,
         customers.signup_cohort,
         customers.onboarding_journey,
-        generate_series(
-            find_state_after_intervals.first_period_key,
-            find_state_after_intervals.last_period_key
-        ) as period_keys
+        find_state_after_intervals.first_period_key,
+        find_state_after_intervals.last_period_key
     from find_state_after_intervals
     left join list_monthly_mrr
         on find_state_after_intervals.customer_id = list_monthly_mrr.customer_id
@@ -412,8 +406,8 @@ list_customer_periods as (
 
     -- from here on, one row per customer-period: a row for each period of each interval's range
     select
-        * exclude (period_keys),
-        unnest(period_keys) as period_key
+        *,
+        {{ series_rows('first_period_key', 'last_period_key') }} as period_key
     from gather_interval_facts
 
 ),
@@ -461,11 +455,11 @@ look_up_mrr as (
     select
         *,
         case
-            when active_at_start then coalesce(mrr_by_month[start_month_position], 0)
+            when active_at_start then coalesce({{ list_element('mrr_by_month', 'start_month_position') }}, 0)
             else 0
         end as start_mrr,
         case
-            when active_at_end then coalesce(mrr_by_month[end_month_position], 0)
+            when active_at_end then coalesce({{ list_element('mrr_by_month', 'end_month_position') }}, 0)
             else 0
         end as end_mrr
     from read_states
@@ -499,9 +493,9 @@ final as (
         period_end,
 
         -- computed last (sqlfluff ST06)
-        coalesce(list_contains(churned_periods, period_key), false) as churned_in_period,
-        coalesce(list_contains(reactivated_periods, period_key), false) as reactivated_in_period,
-        coalesce(list_contains(expanded_periods, period_key), false) as expanded_in_period
+        coalesce({{ list_contains('churned_periods', 'period_key') }}, false) as churned_in_period,
+        coalesce({{ list_contains('reactivated_periods', 'period_key') }}, false) as reactivated_in_period,
+        coalesce({{ list_contains('expanded_periods', 'period_key') }}, false) as expanded_in_period
 
     from look_up_mrr
 

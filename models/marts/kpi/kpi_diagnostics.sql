@@ -61,10 +61,10 @@ movements as (
         and scorecard.change_z is not null
         and not scorecard.change_is_significant as is_flat,
         scorecard.kpi_id || ' ' || case when scorecard.change >= 0 then '+' else '' end
-        || cast(round(scorecard.change, 4) as {{ sql_type('varchar') }})
-        || ' (' || cast(round(scorecard.previous_value, 4) as {{ sql_type('varchar') }})
-        || ' -> ' || cast(round(scorecard.value, 4) as {{ sql_type('varchar') }})
-        || ', z = ' || cast(round(scorecard.change_z, 2) as {{ sql_type('varchar') }})
+        || {{ rounded_text('scorecard.change', 4) }}
+        || ' (' || {{ rounded_text('scorecard.previous_value', 4) }}
+        || ' -> ' || {{ rounded_text('scorecard.value', 4) }}
+        || ', z = ' || {{ rounded_text('scorecard.change_z', 2) }}
         || ', n = ' || cast(scorecard.sample_size as {{ sql_type('varchar') }}) || ')' as evidence
     from scorecard
     inner join definitions

@@ -45,11 +45,23 @@ previously_logged as (
 
     {% if is_incremental() %}
     -- the latest logged value of each KPI x grain x period x segment
-    select * from {{ this }}
-    qualify row_number() over (
-        partition by kpi_id, grain, period_start, segment_type, segment_value
-        order by logged_at desc, entry_type asc
-    ) = 1
+    select
+        kpi_id,
+        grain,
+        period_start,
+        segment_type,
+        segment_value,
+        value
+    from (
+        select
+            *,
+            row_number() over (
+                partition by kpi_id, grain, period_start, segment_type, segment_value
+                order by logged_at desc, entry_type asc
+            ) as log_rank
+        from {{ this }}
+    ) as ranked_log
+    where log_rank = 1
     {% else %}
     -- the first build has no log yet
     select
@@ -73,7 +85,7 @@ find_restatements as (
         cast(null as date) as review_period_start,
         build.release_id,
         build.logged_at,
-        'restated' as entry_type,
+        cast('restated' as {{ sql_type('varchar') }}) as entry_type,
         previously_logged.kpi_id,
         previously_logged.grain,
         previously_logged.period_start,
@@ -125,7 +137,7 @@ list_published as (
         find_reviewed_period.review_period_start,
         build.release_id,
         build.logged_at,
-        'published' as entry_type,
+        cast('published' as {{ sql_type('varchar') }}) as entry_type,
         scorecard.kpi_id,
         scorecard.grain,
         scorecard.period_start,

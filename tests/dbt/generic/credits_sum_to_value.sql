@@ -25,7 +25,7 @@ expected as (
     select
         conversions.{{ conversion_key }} as conversion_key,
         attribution_models.attribution_model,
-        cast({{ value_expression }} as double) as expected_value
+        cast({{ value_expression }} as {{ sql_type('double') }}) as expected_value
     from {{ conversions }} as conversions
     cross join (
         {%- for name in models %}
