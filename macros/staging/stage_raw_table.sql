@@ -241,13 +241,13 @@ select * from final
             {%- endfor %}
             {%- for column in columns if _has_range(column) %}
             when {{ _out_of_range(column) }}
-                then {{ "'" ~ column.name ~ " = ' || cast(" ~ column.name ~ " as " ~ sql_type('varchar') ~ ") || ' is outside " ~ _range_text(column) ~ "'" if detail else "'out_of_range'" }}
+                then {{ "'" ~ column.name ~ " = ' || " ~ _number_text(column) ~ " || ' is outside " ~ _range_text(column) ~ "'" if detail else "'out_of_range'" }}
             {%- endfor %}
             {%- for column in columns if column.meta.get('range_by') %}
             {%- for by_column, ranges in column.meta['range_by'].items() %}
             {%- for by_value, bounds in ranges.items() %}
             when {{ by_column }} = '{{ by_value }}' and ({{ column.name }} < {{ bounds[0] }} or {{ column.name }} > {{ bounds[1] }})
-                then {{ "'" ~ column.name ~ " = ' || cast(" ~ column.name ~ " as " ~ sql_type('varchar') ~ ") || ' is outside [" ~ bounds[0] ~ ", " ~ bounds[1] ~ "] for " ~ by_column ~ " " ~ by_value ~ "'" if detail else "'out_of_range'" }}
+                then {{ "'" ~ column.name ~ " = ' || " ~ _number_text(column) ~ " || ' is outside [" ~ bounds[0] ~ ", " ~ bounds[1] ~ "] for " ~ by_column ~ " " ~ by_value ~ "'" if detail else "'out_of_range'" }}
             {%- endfor %}
             {%- endfor %}
             {%- endfor %}
@@ -371,6 +371,16 @@ select * from final
         {%- do checks.append(column.name ~ ' > ' ~ column.meta['max']) -%}
     {%- endif -%}
     {{- checks | join(' or ') -}}
+{%- endmacro %}
+
+
+{# A typed number as text, written as DuckDB writes it on every engine (a double 650 as 650.0). #}
+{% macro _number_text(column) -%}
+    {%- if (column.data_type or 'varchar') | lower == 'double' -%}
+        {{ number_text(column.name) }}
+    {%- else -%}
+        cast({{ column.name }} as {{ sql_type('varchar') }})
+    {%- endif -%}
 {%- endmacro %}
 
 

@@ -8,7 +8,7 @@ select
     base_row.quarantine_detail,
     base_row.source_file,
     base_row._loaded_at as loaded_at,
-    {{ row_as_json('base_row') }} as row_data
+    {{ row_as_json('base_row', ref('base_' ~ raw.system ~ '__' ~ raw.table)) }} as row_data
 from {{ ref('base_' ~ raw.system ~ '__' ~ raw.table) }} as base_row
 where base_row.quarantine_reason is not null
 {% if not loop.last %}union all{% endif %}
