@@ -41,6 +41,8 @@ end
 end)
 {%- endset %}
 {%- set boundaries_before = boundaries_before | replace('__steps__', steps_since_first_period) %}
+{#- Month counts are cast to bigint: PostgreSQL's datediff in months is a double (date_part), and
+    they index lists and divide as integers. #}
 with
 
 months_billed as (
@@ -112,7 +114,9 @@ number_periods as (
             when list_periods.period_end > find_history.as_of
                 then cast({{ dbt.datediff('find_history.history_start',
                     dbt.dateadd('month', -1, 'find_history.as_of'), 'month') | trim }} as bigint)
-            else cast({{ dbt.datediff('find_history.history_start', 'list_periods.period_end', 'month') | trim }} as bigint)
+            else cast(
+                {{ dbt.datediff('find_history.history_start', 'list_periods.period_end', 'month') | trim }} as bigint
+            )
         end + 1 as end_month_position,
         row_number() over (order by list_periods.grain, list_periods.period_start) as period_key
     from list_periods
@@ -257,8 +261,9 @@ list_customer_facts as (
     select
         months_billed.customer_id,
         'billed_month' as fact_type,
-        cast({{ dbt.datediff('find_history.history_start', 'months_billed.month_start', 'month') | trim }} as bigint) + 1
-            as fact_position,
+        cast(
+            {{ dbt.datediff('find_history.history_start', 'months_billed.month_start', 'month') | trim }} as bigint
+        ) + 1 as fact_position,
         months_billed.mrr
     from months_billed
     cross join find_history
