@@ -20,7 +20,7 @@ from empathy.releases import (
     serving_release_id,
 )
 from empathy.reviews.periods import CADENCES
-from empathy.settings import POSTGRES_DSN_VARIABLE, load_settings
+from empathy.settings import POSTGRES_DSN_VARIABLE, Settings, load_settings
 
 SCALES = ("small", "medium", "large")
 # engines whose build reads the raw tables from the engine, not from the files: a load step first
@@ -90,6 +90,20 @@ def build_parser() -> argparse.ArgumentParser:
             "published), 3 published but the review pack or alerts failed (run again), 75 "
             "another refresh holds the lock."
         ),
+    )
+    refresh.add_argument(
+        "--engine",
+        choices=("duckdb", "postgres"),
+        default="duckdb",
+        help=(
+            "where to build: duckdb (default; the serving file) or postgres (the raw files are "
+            "copied into the server, each release builds in schemas of its own and publishing "
+            "renames them to the served schema, EMPATHY_PG_SERVING_SCHEMA, default empathy)"
+        ),
+    )
+    refresh.add_argument(
+        "--dsn",
+        help=f"with --engine postgres: the server (libpq DSN; default: {POSTGRES_DSN_VARIABLE})",
     )
     refresh.add_argument(
         "--cadence",
@@ -205,6 +219,8 @@ def _refresh(args: argparse.Namespace) -> int:
     from empathy.refresh import AuditFailedError, refresh
 
     settings = load_settings()
+    if args.engine == "postgres":
+        return _refresh_postgres(args, settings)
     try:
         refresh(
             settings,
@@ -226,6 +242,52 @@ def _refresh(args: argparse.Namespace) -> int:
         print(f"error: {error}\nNothing was published.", file=sys.stderr)
         return 2
     except (AuditFailedError, ServedReleaseUnreadableError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    except RefreshInProgressError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 75
+    return 0
+
+
+def _refresh_postgres(args: argparse.Namespace, settings: Settings) -> int:
+    if args.cadence or args.as_of:
+        print(
+            "error: --cadence and --as-of review a release from the DuckDB serving file; "
+            "on --engine postgres, refresh without them (reviews on PostgreSQL are not built yet)",
+            file=sys.stderr,
+        )
+        return 2
+    dsn = args.dsn or os.environ.get(POSTGRES_DSN_VARIABLE)
+    if not dsn:
+        print(
+            f"error: no PostgreSQL to build in: pass --dsn or set {POSTGRES_DSN_VARIABLE}",
+            file=sys.stderr,
+        )
+        return 2
+    try:
+        from psycopg2 import Error as PostgresError
+
+        from empathy.engines.postgres_loader import PostgresLoadError
+        from empathy.engines.postgres_refresh import PostgresRefreshError, refresh_postgres
+    except ImportError as error:
+        print(
+            f"error: the PostgreSQL client is not installed ({error.name} is missing): run "
+            "`make install-postgres` (or pip install -e '.[postgres]')",
+            file=sys.stderr,
+        )
+        return 2
+    from empathy.refresh import pii_key
+
+    def echo(line: str) -> None:
+        print(line, flush=True)
+
+    try:
+        refresh_postgres(settings, dsn, pii_key(settings, echo), echo=echo, verbose=args.verbose)
+    except (RawContractError, ValueError) as error:
+        print(f"error: {error}\nNothing was published.", file=sys.stderr)
+        return 2
+    except (PostgresRefreshError, PostgresLoadError, PostgresError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
     except RefreshInProgressError as error:
