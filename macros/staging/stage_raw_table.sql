@@ -282,7 +282,7 @@ select * from final
         {#- a cast would round 4.5 to 5: only whole numbers are integers -#}
         case
             when {{ regex_full_match(text, '[+-]?[0-9]+(\.0*)?') }}
-                then cast({{ try_cast(text, 'double') }} as {{ sql_type(data_type) }})
+                then {{ try_cast(try_cast(text, 'double'), data_type) }}
         end
     {%- else -%}
         {{ try_cast(text, data_type) }}

@@ -182,14 +182,17 @@ measure_against_targets as (
             when resolution_due_at <= data_end_at then false
         end as resolution_sla_met,
         cast(
-            {{ dbt.datediff('created_at', 'first_public_response_at', 'millisecond') | trim }} as {{ sql_type('double') }}
+            {{ dbt.datediff('created_at', 'first_public_response_at', 'millisecond') | trim }}
+            as {{ sql_type('double') }}
         ) / 60000.0 as first_response_minutes,
         cast(
-            {{ dbt.datediff('created_at', 'first_human_public_response_at', 'millisecond') | trim }} as {{ sql_type('double') }}
+            {{ dbt.datediff('created_at', 'first_human_public_response_at', 'millisecond') | trim }}
+            as {{ sql_type('double') }}
         ) / 60000.0 as first_human_response_minutes,
         case
             when is_solved then cast(
-                {{ dbt.datediff('created_at', 'last_solved_at', 'millisecond') | trim }} as {{ sql_type('double') }}
+                {{ dbt.datediff('created_at', 'last_solved_at', 'millisecond') | trim }}
+                as {{ sql_type('double') }}
             ) / 60000.0
         end as full_resolution_minutes
     from derive_outcomes
