@@ -15,10 +15,11 @@
 
 {#-
     Spark: a raw string literal (r'...'), so a backslash reaches the Java regex as written, whatever
-    spark.sql.parser.escapedStringLiterals says (an ordinary literal would turn \. into .).
+    spark.sql.parser.escapedStringLiterals says (an ordinary literal would turn \. into .). The end is
+    \z: Java's $ also matches before a final line break ('4' || chr(10) would match '[0-9]+').
 -#}
 {% macro spark__regex_full_match(text, pattern) -%}
-    ({{ text }} rlike r'^(?:{{ pattern }})$')
+    ({{ text }} rlike r'^(?:{{ pattern }})\z')
 {%- endmacro %}
 
 

@@ -334,7 +334,7 @@ select * from final
 {% macro spark___trim(text) -%}
     case
         when octet_length({{ text }}) <> length({{ text }}) or startswith({{ text }}, ' ') or endswith({{ text }}, ' ')
-            then regexp_replace({{ text }}, r'^\p{Zs}+|\p{Zs}+$', '')
+            then regexp_replace({{ text }}, r'^\p{Zs}+|\p{Zs}+\z', '')
         else {{ text }}
     end
 {%- endmacro %}

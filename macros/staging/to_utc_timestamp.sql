@@ -23,7 +23,7 @@
 {% macro spark__to_utc_timestamp(expression) -%}
     try_cast(
         case
-            when cast({{ expression }} as string) rlike r'^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}([T ][0-9]{1,2}:[0-9]{2}([^0-9].*)?)?$'
+            when cast({{ expression }} as string) rlike r'^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}([T ][0-9]{1,2}:[0-9]{2}([^0-9].*)?)?\z'
                 then {{ expression }}
         end as timestamp
     )

@@ -13,10 +13,10 @@ the files when staging does. Each view has what DuckDB's reader gives staging:
   line, one external table per group (Spark maps CSV columns by position), united by the view;
 - JSON lines: every column a string holding the value's text, which is what staging's
   ``json_text_value`` takes out on DuckDB (``column ->> '$'``): a string's own text without quotes
-  or escapes, a number as written in the file, ``true``/``false``, an object or array as its JSON
-  text, NULL for JSON null or a missing key. One difference from DuckDB: DuckDB re-prints a number
-  (``4.50`` as ``4.5``, ``1e-05`` as ``0.00001``); Spark keeps the file's spelling. Typed values
-  are equal either way;
+  or escapes, ``true``/``false``, NULL for JSON null or a missing key, and a number, object or
+  array as written in the file. There DuckDB differs: it prints numbers, objects and arrays again
+  (``4.50`` as ``4.5``, ``1e-05`` as ``0.00001``, ``[1, 2]`` as ``[1,2]``). Typed values are equal
+  either way;
 - Parquet: the stored types (``mergeSchema``: the union of the files' columns); time-zoned
   timestamps read as Spark ``timestamp`` in the session time zone (UTC).
 
@@ -51,8 +51,7 @@ import duckdb
 
 from empathy.raw_contract import RawContractError, RawTable, load_contract
 
-RAW_SCHEMA = "raw"
-FILES_SCHEMA = "raw_files"
+RAW_SCHEMA = "raw"  # the views the sources name; their external tables are in <schema>_files
 PROFILE_NAME = "empathy"
 SPARK_TARGET = "spark"
 # Options of DuckDB's read_csv in the sources YAML (header, delim ',', quote and escape '"'),
@@ -66,7 +65,9 @@ _CSV_OPTIONS = {
     "encoding": "UTF-8",
     "mode": "FAILFAST",
 }
-_JSON_OPTIONS = {"encoding": "UTF-8", "mode": "FAILFAST"}
+# No encoding option for JSON: with one, Spark re-prints numbers (4.50 as 4.5, 1e-05 as 1.0E-5);
+# without, a number is its text as written (the files are UTF-8: the contract checks it).
+_JSON_OPTIONS = {"mode": "FAILFAST"}
 _PARQUET_OPTIONS = {"mergeSchema": "true"}
 # characters a Hadoop glob (pathGlobFilter) gives a meaning to
 _GLOB_SPECIAL = re.compile(r"([\\{}\[\]*?,^])")
@@ -99,14 +100,19 @@ class TablePlan:
     filename_prefix: str  # what DuckDB's filename column has before the file's name
     columns: tuple[str, ...]  # the view's columns (without filename); empty: inferred (Parquet)
     groups: tuple[FileGroup, ...]
+    schema: str = RAW_SCHEMA
+
+    @property
+    def files_schema(self) -> str:
+        return files_schema(self.schema)
 
     @property
     def view(self) -> str:
-        return f"{_identifier(RAW_SCHEMA)}.{_identifier(spark_table_name(self.table))}"
+        return f"{_identifier(self.schema)}.{_identifier(spark_table_name(self.table))}"
 
     def files_table(self, index: int, token: str) -> str:
         name = f"{spark_table_name(self.table)}__{token}_{index}"
-        return f"{_identifier(FILES_SCHEMA)}.{_identifier(name)}"
+        return f"{_identifier(self.files_schema)}.{_identifier(name)}"
 
     def create_statements(self, token: str) -> list[str]:
         """Create the external tables of this load (names ending in the load's token)."""
@@ -166,8 +172,13 @@ class TablePlan:
         return "{" + ",".join(names) + "}"
 
 
+def files_schema(schema: str) -> str:
+    """Where the external tables of the views in ``schema`` are."""
+    return f"{schema}_files"
+
+
 def plan_raw_tables(
-    raw_dir: Path, project_dir: Path, location: str | None = None
+    raw_dir: Path, project_dir: Path, location: str | None = None, schema: str = RAW_SCHEMA
 ) -> list[TablePlan]:
     """The plan of every raw table of the contract. Raises RawContractError, before anything is
     created, when a table has no file (DuckDB's reader fails on such a table too)."""
@@ -179,16 +190,13 @@ def plan_raw_tables(
     ]
     if missing:
         raise RawContractError(missing)
-    connection = duckdb.connect()
-    try:
-        return [_plan_table(connection, raw_dir, table, location) for table in tables]
-    finally:
-        connection.close()
+    return [plan_table(raw_dir, table, location, schema) for table in tables]
 
 
-def _plan_table(
-    connection: duckdb.DuckDBPyConnection, raw_dir: Path, table: RawTable, location: str | None
+def plan_table(
+    raw_dir: Path, table: RawTable, location: str | None = None, schema: str = RAW_SCHEMA
 ) -> TablePlan:
+    """The plan of one raw table (it must have a file)."""
     pattern = table.file_glob(raw_dir)
     files = tuple(sorted(Path(path) for path in glob.glob(pattern)))
     local_folder = pattern.rsplit("/", 1)[0]
@@ -200,10 +208,14 @@ def _plan_table(
     # DuckDB's filename: the raw folder as given; on a cluster, as the cluster names it
     prefix = (folder if location else local_folder) + "/"
     if table.file_format == "parquet":
-        return TablePlan(table, folder, prefix, (), (FileGroup(files, ()),))
+        return TablePlan(table, folder, prefix, (), (FileGroup(files, ()),), schema)
     # the columns as DuckDB's reader (the one staging uses on DuckDB) finds them, in its order
-    cursor = connection.execute(f"select * from {table.reader_sql(raw_dir)} limit 0")
-    columns = tuple(column[0] for column in cursor.description if column[0] != "filename")
+    connection = duckdb.connect()
+    try:
+        cursor = connection.execute(f"select * from {table.reader_sql(raw_dir)} limit 0")
+        columns = tuple(column[0] for column in cursor.description if column[0] != "filename")
+    finally:
+        connection.close()
     if table.file_format == "jsonl":
         groups = (FileGroup(files, columns),)
     else:
@@ -211,7 +223,7 @@ def _plan_table(
         for path in files:
             by_header.setdefault(_csv_header(path), []).append(path)
         groups = tuple(FileGroup(tuple(paths), header) for header, paths in by_header.items())
-    return TablePlan(table, folder, prefix, columns, groups)
+    return TablePlan(table, folder, prefix, columns, groups, schema)
 
 
 def _csv_header(path: Path) -> tuple[str, ...]:
@@ -225,29 +237,31 @@ def load_raw(
     execute: Execute,
     echo: Callable[[str], None] = print,
     location: str | None = None,
+    schema: str = RAW_SCHEMA,
 ) -> dict[str, int]:
     """Create or replace every raw table on Spark through ``execute`` (one SQL statement, its
     rows); returns the rows per table (keyed ``<system>.<table>``, as dq_row_conservation)."""
-    plans = plan_raw_tables(raw_dir, project_dir, location)
+    plans = plan_raw_tables(raw_dir, project_dir, location, schema)
     started = time.perf_counter()
     token = new_token()
-    for schema in (RAW_SCHEMA, FILES_SCHEMA):
-        _run(execute, f"create schema if not exists {_identifier(schema)}", "Spark")
+    for name in (schema, files_schema(schema)):
+        _run(execute, f"create schema if not exists {_identifier(name)}", "Spark")
     existing = [
-        str(row[1]) for row in _run(execute, f"show tables in {_identifier(FILES_SCHEMA)}", "Spark")
-    ]  # (namespace, tableName, isTemporary)
+        str(row[1])  # (namespace, tableName, isTemporary)
+        for row in _run(execute, f"show tables in {_identifier(files_schema(schema))}", "Spark")
+    ]
     counts = {}
     for plan in plans:
         table_started = time.perf_counter()
         counts[plan.table.qualified_name] = _load_table(execute, plan, token, existing)
         echo(
-            f"  {RAW_SCHEMA}.{spark_table_name(plan.table):<40} "
+            f"  {schema}.{spark_table_name(plan.table):<40} "
             f"{counts[plan.table.qualified_name]:>10,} rows  "
             f"{time.perf_counter() - table_started:6.2f} s"
         )
     echo(
         f"  {len(counts)} tables, {sum(counts.values()):,} rows in files under schema "
-        f"{RAW_SCHEMA} in {time.perf_counter() - started:.1f} s"
+        f"{schema} in {time.perf_counter() - started:.1f} s"
     )
     return counts
 
@@ -261,7 +275,8 @@ def raw_table_statements(
     plans = plan_raw_tables(raw_dir, project_dir, location)
     token = new_token()
     statements = [
-        f"create schema if not exists {_identifier(s)}" for s in (RAW_SCHEMA, FILES_SCHEMA)
+        f"create schema if not exists {_identifier(s)}"
+        for s in (RAW_SCHEMA, files_schema(RAW_SCHEMA))
     ]
     for plan in plans:
         statements += [*plan.create_statements(token), plan.view_statement(token)]
@@ -287,7 +302,7 @@ def _load_table(execute: Execute, plan: TablePlan, token: str, existing: list[st
         for name in created:
             _run_quietly(execute, f"drop table if exists {name}")
         raise SparkLoadError(
-            f"{error} ({RAW_SCHEMA}.{spark_table_name(plan.table)} is unchanged)"
+            f"{error} ({plan.schema}.{spark_table_name(plan.table)} is unchanged)"
         ) from error
     _drop_earlier_files_tables(execute, plan, existing)
     return int(rows[0][0])
@@ -302,7 +317,8 @@ def _drop_earlier_files_tables(execute: Execute, plan: TablePlan, existing: list
         # another raw table's name may start with this one's: the token part must follow
         if re.fullmatch(r"l[0-9a-f]{10}_[0-9]+", rest):
             _run_quietly(
-                execute, f"drop table if exists {_identifier(FILES_SCHEMA)}.{_identifier(name)}"
+                execute,
+                f"drop table if exists {_identifier(plan.files_schema)}.{_identifier(name)}",
             )
 
 
