@@ -32,7 +32,6 @@ pytest.importorskip("pyspark", reason="the spark extra: make test-engines-spark"
 from empathy.engines.spark_loader import (
     SparkLoadError,
     load_raw,
-    local_session,
     plan_table,
     raw_table_statements,
     session_execute,
@@ -58,15 +57,16 @@ TEXT_KEYED_MODELS = {"base_surveys__responses", "base_helpdesk__tickets"}
 
 
 @pytest.fixture(scope="module")
-def spark_env(tmp_path_factory: pytest.TempPathFactory, engine_raw: Path) -> Iterator[Path]:
-    """The environment dbt and the loader read, for the whole module (dbt runs in-process)."""
+def spark_env(
+    tmp_path_factory: pytest.TempPathFactory, engine_raw: Path, spark_session: Any
+) -> Iterator[Path]:
+    """The environment dbt and the loader read in this module (dbt runs in-process)."""
     root = tmp_path_factory.mktemp("spark")
     (root / "duckdb").mkdir()
     raw = root / "raw"
     shutil.copytree(engine_raw, raw)
     _add_union_by_name_files(raw)
     with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("EMPATHY_SPARK_DIR", str(root / "spark"))
         patch.setenv("EMPATHY_RAW_DIR", str(raw))
         patch.setenv("EMPATHY_BUILD_PATH", str(root / "duckdb" / "warehouse.duckdb"))
         patch.setenv("EMPATHY_PII_KEY", PII_KEY)
@@ -80,12 +80,9 @@ def raw_dir(spark_env: Path) -> Path:
 
 
 @pytest.fixture(scope="module")
-def spark(spark_env: Path) -> Any:
-    """The local Spark of the profile target spark (started once; stopped at the end)."""
-    session = local_session(PROJECT_DIR)
-    session.sparkContext.setLogLevel("ERROR")
-    yield session
-    session.stop()
+def spark(spark_env: Path, spark_session: Any) -> Any:
+    """The session's local Spark (tests/engines/conftest.py)."""
+    return spark_session
 
 
 @pytest.fixture(scope="module")
@@ -175,13 +172,14 @@ def test_the_session_has_the_profile_settings(spark: Any, spark_env: Path) -> No
     conf = spark.sparkContext.getConf()
     assert conf.get("spark.master") == "local[2]"
     assert spark.conf.get("spark.sql.session.timeZone") == "UTC"
-    assert spark.conf.get("spark.sql.warehouse.dir").endswith(f"{spark_env}/spark/warehouse")
+    spark_dir = Path(os.environ["EMPATHY_SPARK_DIR"])
+    assert spark.conf.get("spark.sql.warehouse.dir").endswith(f"{spark_dir}/warehouse")
     assert spark.sql("select current_timezone()").collect()[0][0] == "UTC"
     assert not conf.get("spark.jars.packages", "")  # nothing is downloaded at run time
     assert settings["spark.sql.ansi.enabled"] == "false"  # as dbt-spark sets it
     # the metastore and Spark's files are in EMPATHY_SPARK_DIR, not the working directory
     spark.sql("create schema if not exists settings_check")
-    assert (spark_env / "spark" / "metastore_db").is_dir()
+    assert (spark_dir / "metastore_db").is_dir() and (spark_dir / "derby.log").is_file()
     assert not (Path.cwd() / "metastore_db").exists()
     assert not (Path.cwd() / "spark-warehouse").exists()
 
