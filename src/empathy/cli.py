@@ -296,6 +296,9 @@ def _load_spark(args: argparse.Namespace) -> int:
     from empathy.refresh import check_raw
 
     settings = load_settings()
+    # the profile's default (data/build/spark), made absolute so the working directory does not
+    # matter; dbt run by hand from the project folder finds the same metastore
+    os.environ.setdefault("EMPATHY_SPARK_DIR", str(settings.build_root / "spark"))
     try:
         from empathy.engines import spark_loader
     except ImportError as error:
