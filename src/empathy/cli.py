@@ -25,6 +25,8 @@ from empathy.settings import POSTGRES_DSN_VARIABLE, load_settings
 SCALES = ("small", "medium", "large")
 # engines whose build reads the raw tables from the engine, not from the files: a load step first
 LOAD_ENGINES = ("postgres", "spark")
+# the schema of the raw tables on a server engine, as the sources YAML reads it
+RAW_SCHEMA_VARIABLE = "EMPATHY_RAW_SCHEMA"
 
 
 def _iso_date(text: str) -> date:
@@ -299,6 +301,8 @@ def _load_spark(args: argparse.Namespace) -> int:
     # the profile's default (data/build/spark), made absolute so the working directory does not
     # matter; dbt run by hand from the project folder finds the same metastore
     os.environ.setdefault("EMPATHY_SPARK_DIR", str(settings.build_root / "spark"))
+    # the schema the sources read (models/staging/*/_*__sources.yml)
+    schema = os.environ.get(RAW_SCHEMA_VARIABLE, "raw")
     try:
         from empathy.engines import spark_loader
     except ImportError as error:
@@ -309,7 +313,7 @@ def _load_spark(args: argparse.Namespace) -> int:
             # the statements go to stdout, the contract check's lines to stderr
             check_raw(settings, lambda line: print(line, file=sys.stderr), verbose=args.verbose)
             statements = spark_loader.raw_table_statements(
-                settings.raw_dir, settings.project_dir, location=args.location
+                settings.raw_dir, settings.project_dir, location=args.location, schema=schema
             )
         except (RawContractError, ValueError) as error:
             print(f"error: {error}\nNothing was loaded.", file=sys.stderr)
@@ -340,6 +344,7 @@ def _load_spark(args: argparse.Namespace) -> int:
             spark_loader.session_execute(session),
             echo=echo,
             location=args.location,
+            schema=schema,
         )
     except (RawContractError, ValueError) as error:
         print(f"error: {error}\nNothing was loaded.", file=sys.stderr)

@@ -518,7 +518,9 @@ def test_base_models_build_on_spark_with_the_rows_they_have_on_duckdb(
             cursor = connection.execute(f"select * from staging.{model}")
             duck_columns = [column[0] for column in cursor.description]
             duck_rows = [tuple(_plain(value) for value in row) for row in cursor.fetchall()]
-            spark_columns, spark_rows = _spark_rows(spark, f"staging.{model}")
+            # on a server engine the folder schemas are <target schema>_<folder>
+            spark_schema = f"{os.environ.get('EMPATHY_SPARK_SCHEMA', 'dev')}_staging"
+            spark_columns, spark_rows = _spark_rows(spark, f"{spark_schema}.{model}")
             assert spark_columns == duck_columns, model
             assert len(spark_rows) == len(duck_rows), model
             if model in TEXT_KEYED_MODELS:

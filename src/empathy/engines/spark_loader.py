@@ -267,16 +267,15 @@ def load_raw(
 
 
 def raw_table_statements(
-    raw_dir: Path, project_dir: Path, location: str | None = None
+    raw_dir: Path, project_dir: Path, location: str | None = None, schema: str = RAW_SCHEMA
 ) -> list[str]:
     """Every statement of a load, for another client (beeline, a notebook) on a cluster: the
     schemas, each table's external tables and view, and the removal of earlier loads' tables is
     left to ``DROP TABLE`` by hand (their names end in an older token)."""
-    plans = plan_raw_tables(raw_dir, project_dir, location)
+    plans = plan_raw_tables(raw_dir, project_dir, location, schema)
     token = new_token()
     statements = [
-        f"create schema if not exists {_identifier(s)}"
-        for s in (RAW_SCHEMA, files_schema(RAW_SCHEMA))
+        f"create schema if not exists {_identifier(s)}" for s in (schema, files_schema(schema))
     ]
     for plan in plans:
         statements += [*plan.create_statements(token), plan.view_statement(token)]
