@@ -10,3 +10,8 @@
 {% macro postgres__row_as_json(alias) -%}
     row_to_json({{ alias }})::text
 {%- endmacro %}
+
+{#- Spark leaves null fields out of to_json unless told otherwise; DuckDB writes them as null. -#}
+{% macro spark__row_as_json(alias) -%}
+    to_json(struct({{ alias }}.*), map('ignoreNullFields', 'false'))
+{%- endmacro %}

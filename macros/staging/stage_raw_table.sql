@@ -330,6 +330,15 @@ select * from final
     trim({{ text }})
 {%- endmacro %}
 
+{#- Spark's trim removes only the ASCII space; DuckDB's removes every Unicode space separator (Zs). -#}
+{% macro spark___trim(text) -%}
+    case
+        when octet_length({{ text }}) <> length({{ text }}) or startswith({{ text }}, ' ') or endswith({{ text }}, ' ')
+            then regexp_replace({{ text }}, r'^\p{Zs}+|\p{Zs}+\z', '')
+        else {{ text }}
+    end
+{%- endmacro %}
+
 {% macro duckdb___trim(text) -%}
     case
         when strlen({{ text }}) <> length({{ text }}) or starts_with({{ text }}, ' ') or ends_with({{ text }}, ' ')
