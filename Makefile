@@ -7,6 +7,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 INSTALLED_POSTGRES := $(VENV)/.installed-postgres
+INSTALLED_SPARK := $(VENV)/.installed-spark
 SCALE ?= small
 SEED ?= 42
 RAW_DIR := $(or $(EMPATHY_RAW_DIR),data/raw)
@@ -15,11 +16,11 @@ LINT_ENV := EMPATHY_PII_KEY=lint-only-key
 # Dagster's instance folder: run history, schedule state, and dagster.yaml (one writer at a time).
 DAGSTER_HOME := $(CURDIR)/orchestration/dagster_home
 
-.PHONY: help install install-postgres run demo-data refresh dagster browser postgres-server test \
-	test-engines lint unit pytest benchmark clean lock
+.PHONY: help install install-postgres install-spark run demo-data refresh dagster browser postgres-server test \
+	test-engines test-engines-spark java lint unit pytest benchmark clean lock
 
 help: ## list the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
 
 $(INSTALLED): pyproject.toml requirements/constraints.txt
 	@echo "==> Creating $(VENV) and installing pinned dependencies"
@@ -36,6 +37,14 @@ $(INSTALLED_POSTGRES): $(INSTALLED)
 	@touch $(INSTALLED_POSTGRES)
 
 install-postgres: $(INSTALLED_POSTGRES) ## add the PostgreSQL client stack (extra postgres) to .venv
+
+$(INSTALLED_SPARK): $(INSTALLED)
+	@echo "==> Installing the spark extra (dbt-spark with the session method, pyspark; ~500 MB) into $(VENV)"
+	$(BIN)/pip install --quiet --disable-pip-version-check -c requirements/constraints.txt \
+		-e ".[dev,spark]"
+	@touch $(INSTALLED_SPARK)
+
+install-spark: $(INSTALLED_SPARK) ## add a local Spark (extra spark: dbt-spark session, pyspark; needs Java 17) to .venv
 
 run: $(INSTALLED) ## set up, generate demo data (if missing), refresh and write the weekly review pack
 	@if [ -d "$(RAW_DIR)" ]; then \
@@ -72,6 +81,9 @@ endef
 browser: ## headless Chromium (Debian package) for the review-pack rendering tests
 	$(call debian_package,command -v chromium,chromium,Chromium,the review-pack tests)
 
+java: ## a Java runtime (Debian package) for the local Spark of the engine tests
+	$(call debian_package,java -version,openjdk-17-jre-headless,Java 17,the Spark engine tests)
+
 postgres-server: ## PostgreSQL server binaries (Debian package) for the engine tests' throw-away server
 	$(call debian_package,ls /usr/lib/postgresql/*/bin/initdb,postgresql,PostgreSQL,the engine tests)
 
@@ -97,9 +109,14 @@ unit: $(INSTALLED) ## the dbt unit tests (fixtures of the KPI formulas), on an e
 pytest: $(INSTALLED) ## unit and end-to-end tests (builds the warehouse on small demo data)
 	$(LINT_ENV) $(BIN)/pytest
 
-test-engines: $(INSTALLED_POSTGRES) postgres-server ## the engine tests: raw load into a throw-away PostgreSQL
+test-engines: $(INSTALLED_POSTGRES) $(INSTALLED_SPARK) postgres-server java ## the engine tests: a throw-away PostgreSQL, a local Spark
 	@$(BIN)/python -c "import psycopg2" || { echo "the postgres extra is missing: rm $(INSTALLED_POSTGRES) and run make test-engines" >&2; exit 1; }
+	@$(BIN)/python -c "import pyspark" || { echo "the spark extra is missing: rm $(INSTALLED_SPARK) and run make test-engines" >&2; exit 1; }
 	$(LINT_ENV) $(BIN)/pytest -m engines tests/engines
+
+test-engines-spark: $(INSTALLED_SPARK) java ## the Spark engine tests only: raw tables and staging on a local Spark
+	@$(BIN)/python -c "import pyspark" || { echo "the spark extra is missing: rm $(INSTALLED_SPARK) and run make test-engines-spark" >&2; exit 1; }
+	$(LINT_ENV) $(BIN)/pytest -m engines tests/engines/test_spark_engine.py
 
 # make benchmark: the scales and interleaved rounds, and where the JSON results go.
 SCALES ?= small medium
@@ -109,7 +126,7 @@ benchmark: $(INSTALLED) ## refresh vs the raw-scan floor, peak memory, BI speed:
 	$(BIN)/python benchmarks/refresh_benchmark.py --scales $(SCALES) --repeat $(REPEAT) \
 		--json $(BENCHMARK_JSON) --markdown
 
-lock: $(INSTALLED_POSTGRES) ## re-pin requirements/constraints.txt from the current environment (extras included)
+lock: $(INSTALLED_POSTGRES) $(INSTALLED_SPARK) ## re-pin requirements/constraints.txt from the current environment (extras included)
 	@{ echo "# Every package of the tested environment, pinned. Regenerate with: make lock"; \
 	  $(BIN)/pip freeze --exclude-editable | grep -v '^empathy-kpi-warehouse'; } > requirements/constraints.txt
 

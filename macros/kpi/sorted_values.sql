@@ -11,6 +11,11 @@
     array_agg({{ column }} order by {{ column }})
 {%- endmacro %}
 
+{#- Spark's collect_list skips nulls (DuckDB's list and PostgreSQL's array_agg keep them). -#}
+{% macro spark__sorted_values(column) -%}
+    array_sort(collect_list({{ column }}))
+{%- endmacro %}
+
 
 {# The element at a 1-based position of a sorted list. #}
 {% macro element_at(values, position) -%}
@@ -23,6 +28,11 @@
 
 {% macro postgres__element_at(values, position) -%}
     ({{ values }})[{{ position }}]
+{%- endmacro %}
+
+{#- 1-based like DuckDB's; null past the end (as DuckDB and PostgreSQL), whatever the ANSI mode. -#}
+{% macro spark__element_at(values, position) -%}
+    try_element_at({{ values }}, {{ position }})
 {%- endmacro %}
 
 

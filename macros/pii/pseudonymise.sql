@@ -31,3 +31,21 @@
             )
     end
 {%- endmacro %}
+
+{#-
+    Spark (4.3 has hmac): the key comes from the session setting spark.empathy.pii_key, which the
+    spark profile targets set from EMPATHY_PII_KEY, URL-encoded so that any key survives Spark's
+    ${...} substitution into a string literal; the compiled SQL holds only the placeholder. An unset
+    setting substitutes as the empty string: hashing then fails, as the DuckDB plugin does.
+-#}
+{% macro spark__pseudonymise(column, kind) -%}
+    {%- set key = "url_decode('${spark.empathy.pii_key}')" -%}
+    {%- set trimmed = "lower(trim(BOTH ' \\t\\n\\r\\u000b\\u000c' FROM cast(" ~ column ~ " as string)))" -%}
+    {%- set canonical = "regexp_replace(" ~ trimmed ~ ", r'\\D', '')" if kind == 'phone' else trimmed -%}
+    case
+        when {{ canonical }} <> '' and length({{ key }}) = 0
+            then raise_error('EMPATHY_PII_KEY is not set: staging pseudonymises personal data with a keyed hash')
+        when {{ canonical }} <> ''
+            then lower(hex(hmac(encode({{ key }}, 'UTF-8'), encode('{{ kind }}:' || {{ canonical }}, 'UTF-8'), 'SHA-256')))
+    end
+{%- endmacro %}

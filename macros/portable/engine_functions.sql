@@ -13,6 +13,11 @@
     select 1
 {%- endmacro %}
 
+{#- Spark: every function the models need is built in (hmac since 4.3); nothing to create. -#}
+{% macro spark__install_engine_functions() -%}
+    select 1
+{%- endmacro %}
+
 {% macro postgres__install_engine_functions() -%}
     create schema if not exists {{ engine_functions_schema() }};
     -- hmac() for pseudonymise (contrib, trusted: a database owner may create it)

@@ -13,8 +13,13 @@
     ({{ text }} ~ '^(?:{{ postgres_regex(pattern) }})$')
 {%- endmacro %}
 
+{#-
+    Spark: a raw string literal (r'...'), so a backslash reaches the Java regex as written, whatever
+    spark.sql.parser.escapedStringLiterals says (an ordinary literal would turn \. into .). The end is
+    \z: Java's $ also matches before a final line break ('4' || chr(10) would match '[0-9]+').
+-#}
 {% macro spark__regex_full_match(text, pattern) -%}
-    ({{ text }} rlike '^(?:{{ pattern | replace("\\", "\\\\") }})$')
+    ({{ text }} rlike r'^(?:{{ pattern }})\z')
 {%- endmacro %}
 
 
@@ -31,8 +36,9 @@
     regexp_replace({{ text }}, '{{ postgres_regex(pattern) }}', '{{ replacement }}', 'g')
 {%- endmacro %}
 
+{#- Spark's regexp_replace replaces every match; a fourth argument would be a position ('g' gives null). -#}
 {% macro spark__regex_replace_all(text, pattern, replacement) -%}
-    regexp_replace({{ text }}, '{{ pattern | replace("\\", "\\\\") }}', '{{ replacement }}')
+    regexp_replace({{ text }}, r'{{ pattern }}', r'{{ replacement }}')
 {%- endmacro %}
 
 {#- PostgreSQL's regular expressions write a word boundary \y (\b is a backspace there). -#}
@@ -48,6 +54,11 @@
 
 {% macro default__value_hash(expressions) -%}
     hash({{ expressions | join(', ') }})
+{%- endmacro %}
+
+{#- Spark's hash is 32 bits; xxhash64 routes fewer rows through the exact ranking at scale. -#}
+{% macro spark__value_hash(expressions) -%}
+    xxhash64({{ expressions | join(', ') }})
 {%- endmacro %}
 
 {% macro postgres__value_hash(expressions) -%}
@@ -70,4 +81,12 @@
 
 {% macro postgres__json_text_value(column) -%}
     (cast({{ column }} as jsonb) #>> '{}')
+{%- endmacro %}
+
+{#-
+    Spark: the raw tables (empathy load --engine spark) read every JSON-lines column as a string,
+    which already holds that text (a number as written in the file).
+-#}
+{% macro spark__json_text_value(column) -%}
+    {{ column }}
 {%- endmacro %}

@@ -33,3 +33,8 @@
         ) as json_row)
     {%- endif -%}
 {%- endmacro %}
+
+{#- Spark leaves null fields out of to_json unless told otherwise; DuckDB writes them as null. -#}
+{% macro spark__row_as_json(alias) -%}
+    to_json(struct({{ alias }}.*), map('ignoreNullFields', 'false'))
+{%- endmacro %}

@@ -282,7 +282,7 @@ select * from final
         {#- a cast would round 4.5 to 5: only whole numbers are integers -#}
         case
             when {{ regex_full_match(text, '[+-]?[0-9]+(\.0*)?') }}
-                then cast({{ try_cast(text, 'double') }} as {{ sql_type(data_type) }})
+                then {{ try_cast(try_cast(text, 'double'), data_type) }}
         end
     {%- else -%}
         {{ try_cast(text, data_type) }}
@@ -328,6 +328,15 @@ select * from final
 
 {% macro default___trim(text) -%}
     trim({{ text }})
+{%- endmacro %}
+
+{#- Spark's trim removes only the ASCII space; DuckDB's removes every Unicode space separator (Zs). -#}
+{% macro spark___trim(text) -%}
+    case
+        when octet_length({{ text }}) <> length({{ text }}) or startswith({{ text }}, ' ') or endswith({{ text }}, ' ')
+            then regexp_replace({{ text }}, r'^\p{Zs}+|\p{Zs}+\z', '')
+        else {{ text }}
+    end
 {%- endmacro %}
 
 {% macro duckdb___trim(text) -%}

@@ -20,11 +20,13 @@ from empathy.releases import (
     serving_release_id,
 )
 from empathy.reviews.periods import CADENCES
-from empathy.settings import POSTGRES_DSN_VARIABLE, load_settings
+from empathy.settings import POSTGRES_DSN_VARIABLE, Settings, load_settings
 
 SCALES = ("small", "medium", "large")
 # engines whose build reads the raw tables from the engine, not from the files: a load step first
-LOAD_ENGINES = ("postgres",)
+LOAD_ENGINES = ("postgres", "spark")
+# the schema of the raw tables on a server engine, as the sources YAML reads it
+RAW_SCHEMA_VARIABLE = "EMPATHY_RAW_SCHEMA"
 
 
 def _iso_date(text: str) -> date:
@@ -92,6 +94,20 @@ def build_parser() -> argparse.ArgumentParser:
         ),
     )
     refresh.add_argument(
+        "--engine",
+        choices=("duckdb", "postgres"),
+        default="duckdb",
+        help=(
+            "where to build: duckdb (default; the serving file) or postgres (the raw files are "
+            "copied into the server, each release builds in schemas of its own and publishing "
+            "renames them to the served schema, EMPATHY_PG_SERVING_SCHEMA, default empathy)"
+        ),
+    )
+    refresh.add_argument(
+        "--dsn",
+        help=f"with --engine postgres: the server (libpq DSN; default: {POSTGRES_DSN_VARIABLE})",
+    )
+    refresh.add_argument(
         "--cadence",
         choices=CADENCES,
         help="run that cadence's review after publishing: weekly (ISO week), monthly, quarterly",
@@ -117,21 +133,25 @@ def build_parser() -> argparse.ArgumentParser:
 
     load = commands.add_parser(
         "load",
-        help="copy the raw files into a server engine (PostgreSQL) before dbt builds there",
+        help="make the raw tables of a server engine (PostgreSQL, Spark) before dbt builds there",
         description=(
-            "Check the raw files against the raw contract, then copy every raw table into the "
-            'schema raw of a PostgreSQL database as raw."<system>__<table>": the columns '
-            "DuckDB's reader finds, every one as text, plus filename (the file of each row). "
-            "Nothing is cast or dropped and NULLs stay NULL; staging casts and quarantines there "
-            "as on DuckDB. Each table is replaced in its own transaction, so a failed load "
-            "leaves it as it was. Raw files are read from EMPATHY_RAW_DIR (default data/raw). "
-            "Needs the postgres extra (make install-postgres)."
+            "Check the raw files against the raw contract, then make every raw table in the "
+            "schema raw of the engine as raw.<system>__<table>, with the columns DuckDB's reader "
+            "finds plus filename (the file of each row). PostgreSQL (--engine postgres): the "
+            "rows are copied, every column as text; each table is replaced in its own "
+            "transaction. Spark (--engine spark): views over external tables on the files "
+            "themselves (nothing copied; CSV and JSON-lines columns as strings, Parquet in its "
+            "types), in the local Spark of the profile target spark (EMPATHY_SPARK_DIR), or "
+            "printed with --sql for a cluster. Nothing is cast or dropped and NULLs stay NULL; "
+            "staging casts and quarantines there as on DuckDB. A table that fails to load is "
+            "left as it was. Raw files are read from EMPATHY_RAW_DIR (default data/raw). Needs "
+            "the engine's extra (make install-postgres, make install-spark)."
         ),
         epilog=(
-            "Exit codes: 0 loaded, 1 the load failed (PostgreSQL unreachable or a table could "
-            "not be copied; the tables copied before it stay replaced), 2 raw files break the "
-            "contract or bad configuration (no or malformed DSN, postgres extra missing; "
-            "nothing loaded)."
+            "Exit codes: 0 loaded, 1 the load failed (the engine unreachable or a table could "
+            "not be loaded; the tables loaded before it stay replaced), 2 raw files break the "
+            "contract or bad configuration (no or malformed DSN, the extra missing; nothing "
+            "loaded)."
         ),
     )
     load.add_argument(
@@ -146,6 +166,22 @@ def build_parser() -> argparse.ArgumentParser:
             "libpq connection string ('host=... port=... dbname=... user=...') or postgresql:// "
             f"URI (default: {POSTGRES_DSN_VARIABLE}); keep the password in PGPASSWORD or "
             "~/.pgpass rather than here"
+        ),
+    )
+    load.add_argument(
+        "--sql",
+        action="store_true",
+        help=(
+            "spark: print the statements instead of running them (run them on a cluster with "
+            "beeline or any Spark SQL client)"
+        ),
+    )
+    load.add_argument(
+        "--location",
+        metavar="URI",
+        help=(
+            "spark: the raw folder as Spark sees it (s3a://bucket/raw, hdfs://...), when it is "
+            "not the local EMPATHY_RAW_DIR (default: the local folder)"
         ),
     )
     load.add_argument(
@@ -205,6 +241,8 @@ def _refresh(args: argparse.Namespace) -> int:
     from empathy.refresh import AuditFailedError, refresh
 
     settings = load_settings()
+    if args.engine == "postgres":
+        return _refresh_postgres(args, settings)
     try:
         refresh(
             settings,
@@ -234,7 +272,55 @@ def _refresh(args: argparse.Namespace) -> int:
     return 0
 
 
+def _refresh_postgres(args: argparse.Namespace, settings: Settings) -> int:
+    if args.cadence or args.as_of:
+        print(
+            "error: --cadence and --as-of review a release from the DuckDB serving file; "
+            "on --engine postgres, refresh without them (reviews on PostgreSQL are not built yet)",
+            file=sys.stderr,
+        )
+        return 2
+    dsn = args.dsn or os.environ.get(POSTGRES_DSN_VARIABLE)
+    if not dsn:
+        print(
+            f"error: no PostgreSQL to build in: pass --dsn or set {POSTGRES_DSN_VARIABLE}",
+            file=sys.stderr,
+        )
+        return 2
+    try:
+        from psycopg2 import Error as PostgresError
+
+        from empathy.engines.postgres_loader import PostgresLoadError
+        from empathy.engines.postgres_refresh import PostgresRefreshError, refresh_postgres
+    except ImportError as error:
+        print(
+            f"error: the PostgreSQL client is not installed ({error.name} is missing): run "
+            "`make install-postgres` (or pip install -e '.[postgres]')",
+            file=sys.stderr,
+        )
+        return 2
+    from empathy.refresh import pii_key
+
+    def echo(line: str) -> None:
+        print(line, flush=True)
+
+    try:
+        refresh_postgres(settings, dsn, pii_key(settings, echo), echo=echo, verbose=args.verbose)
+    except (RawContractError, ValueError) as error:
+        print(f"error: {error}\nNothing was published.", file=sys.stderr)
+        return 2
+    except (PostgresRefreshError, PostgresLoadError, PostgresError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    except RefreshInProgressError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 75
+    return 0
+
+
 def _load(args: argparse.Namespace) -> int:
+    if args.engine == "spark":
+        return _load_spark(args)
     from empathy.refresh import check_raw
 
     dsn = args.dsn or os.environ.get(POSTGRES_DSN_VARIABLE)
@@ -265,6 +351,67 @@ def _load(args: argparse.Namespace) -> int:
         print(f"error: {error}\nNothing was loaded.", file=sys.stderr)
         return 2
     except PostgresLoadError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def _load_spark(args: argparse.Namespace) -> int:
+    from empathy.refresh import check_raw
+
+    settings = load_settings()
+    # the profile's default (data/build/spark), made absolute so the working directory does not
+    # matter; dbt run by hand from the project folder finds the same metastore
+    os.environ.setdefault("EMPATHY_SPARK_DIR", str(settings.build_root / "spark"))
+    # the schema the sources read (models/staging/*/_*__sources.yml)
+    schema = os.environ.get(RAW_SCHEMA_VARIABLE, "raw")
+    try:
+        from empathy.engines import spark_loader
+    except ImportError as error:
+        print(f"error: the Spark loader cannot be imported ({error})", file=sys.stderr)
+        return 2
+    if args.sql:
+        try:
+            # the statements go to stdout, the contract check's lines to stderr
+            check_raw(settings, lambda line: print(line, file=sys.stderr), verbose=args.verbose)
+            statements = spark_loader.raw_table_statements(
+                settings.raw_dir, settings.project_dir, location=args.location, schema=schema
+            )
+        except (RawContractError, ValueError) as error:
+            print(f"error: {error}\nNothing was loaded.", file=sys.stderr)
+            return 2
+        print(";\n\n".join(statements) + ";")
+        return 0
+    try:
+        import pyspark  # noqa: F401
+    except ImportError:
+        print(
+            "error: Spark is not installed (pyspark is missing): run `make install-spark` "
+            "(or pip install -e '.[spark]')",
+            file=sys.stderr,
+        )
+        return 2
+
+    def echo(line: str) -> None:
+        print(line, flush=True)
+
+    try:
+        check_raw(settings, echo, verbose=args.verbose)
+        started = time.perf_counter()
+        session = spark_loader.local_session(settings.project_dir)
+        echo(f"  Spark {session.version} started in {time.perf_counter() - started:.1f} s")
+        spark_loader.load_raw(
+            settings.raw_dir,
+            settings.project_dir,
+            spark_loader.session_execute(session),
+            echo=echo,
+            location=args.location,
+            schema=schema,
+        )
+    except (RawContractError, ValueError) as error:
+        print(f"error: {error}\nNothing was loaded.", file=sys.stderr)
+        return 2
+    except spark_loader.SparkLoadError as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
     return 0

@@ -53,6 +53,7 @@ def run_dbt(
     env: dict[str, str],
     echo: Callable[[str], None] | None = None,
     file_log_level: str = "info",
+    target: str = "build",
 ) -> DbtResult:
     """Run ``dbt <args>`` with artifacts in ``artifacts_dir``; stream its log lines to ``echo``.
 
@@ -65,9 +66,10 @@ def run_dbt(
     command = [
         dbt_executable(),
         *args,
-        # always the private build target, whatever DBT_TARGET a user exported for MetricFlow
+        # a build target (default: DuckDB's private build file), whatever DBT_TARGET a user
+        # exported for MetricFlow
         "--target",
-        "build",
+        target,
         "--project-dir",
         str(project_dir),
         "--profiles-dir",

@@ -1,5 +1,6 @@
 """Fixtures of the engine tests (`pytest -m engines`, `make test-engines`): one throw-away
-PostgreSQL server per session and the small demo data with edge-case rows added."""
+PostgreSQL server and one local Spark per session, and the small demo data with edge-case rows
+added."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import json
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -42,6 +44,22 @@ def postgres_dsn() -> Iterator[str]:
 
     with postgres_server() as dsn:
         yield dsn
+
+
+@pytest.fixture(scope="session")
+def spark_session(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    """One local Spark for the whole session (about 15 s to start), built from the profile target
+    spark, with its metastore and warehouse in a temporary EMPATHY_SPARK_DIR. dbt run in this
+    process (dbtRunner, --target spark) reuses it: dbt-spark's session method asks for the
+    process's SparkSession. Needs the spark extra (tests using it importorskip pyspark)."""
+    from empathy.engines.spark_loader import local_session
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("EMPATHY_SPARK_DIR", str(tmp_path_factory.mktemp("spark_dir")))
+        session = local_session(Path(__file__).resolve().parents[2])
+        session.sparkContext.setLogLevel("ERROR")
+        yield session
+        session.stop()
 
 
 @pytest.fixture(scope="session")

@@ -191,7 +191,8 @@ measure_against_targets as (
         ) / 60000.0 as first_human_response_minutes,
         case
             when is_solved then cast(
-                {{ dbt.datediff('created_at', 'last_solved_at', 'millisecond') | trim }} as {{ sql_type('double') }}
+                {{ dbt.datediff('created_at', 'last_solved_at', 'millisecond') | trim }}
+                as {{ sql_type('double') }}
             ) / 60000.0
         end as full_resolution_minutes
     from derive_outcomes

@@ -21,7 +21,7 @@ from empathy.quality import data_docs
 from empathy.quality.checks import Check
 from empathy.quality.report import ExpectationFailure, QualityReport
 from empathy.quality.suites import Suite, build_suites
-from empathy.quality.warehouse import read_warehouse
+from empathy.quality.warehouse import WarehouseTables, read_warehouse
 
 DATASOURCE = "warehouse"
 
@@ -93,17 +93,22 @@ def validate_suite(
 
 
 def run_quality_gates(
-    warehouse_file: Path,
+    warehouse: Path | WarehouseTables,
     docs_dir: Path | None = None,
     echo: Callable[[str], None] = print,
 ) -> QualityReport:
-    """Validate the warehouse at ``warehouse_file`` (opened read-only, closed before validation).
+    """Validate the warehouse file at ``warehouse`` (opened read-only, closed before validation),
+    or tables already read from a server engine (``read_tables``).
 
     With ``docs_dir``, GX Data Docs are built there (``index.html``). ``echo`` receives one progress
     line per suite and the docs location; the caller prints ``report.summary_lines()``.
     """
     started = time.perf_counter()
-    suites = build_suites(read_warehouse(Path(warehouse_file)))
+    if isinstance(warehouse, WarehouseTables):
+        tables = warehouse
+    else:
+        tables = read_warehouse(Path(warehouse))
+    suites = build_suites(tables)
     context = new_context()
     failures: list[ExpectationFailure] = []
     evaluated = 0

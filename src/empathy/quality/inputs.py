@@ -21,10 +21,13 @@ the faults they must catch:
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 
-import duckdb
 import pandas as pd
+
+# Runs one SELECT against the warehouse and returns its rows (DuckDB or PostgreSQL).
+Query = Callable[[str], pd.DataFrame]
 
 TRAILING_WEEKS = 8
 MIN_TRAILING_WEEKS = 4  # fewer closed weeks of history: the source is too new to judge
@@ -52,25 +55,25 @@ VOLUME_SOURCES = (
 )
 
 
-def read_weekly_volumes(connection: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+def read_weekly_volumes(query: Query, schema: str = "main") -> pd.DataFrame:
     """Rows per ISO week (Monday start, UTC) of each volume source."""
     selects = [
         f"select '{source.table}' as source_table, "
         f"cast(date_trunc('week', {source.timestamp}) as date) as week_start, "
-        f"count(*) as row_count from main.{source.table} "
-        f"where {source.timestamp} is not null group by all"
+        f"count(*) as row_count from {schema}.{source.table} "
+        f"where {source.timestamp} is not null group by 1, 2"
         for source in VOLUME_SOURCES
     ]
-    return connection.sql(" union all ".join(selects)).df()
+    return query(" union all ".join(selects))
 
 
-def read_weekly_survey_sends(connection: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+def read_weekly_survey_sends(query: Query, schema: str = "main") -> pd.DataFrame:
     """Survey sends and answers per survey type and ISO week of sending."""
-    return connection.sql(
+    return query(
         "select survey_type, cast(date_trunc('week', sent_at) as date) as week_start, "
         "count(*) as sent, count(*) filter (where is_answered) as answered "
-        "from main.fct_survey_responses where sent_at is not null group by all"
-    ).df()
+        f"from {schema}.fct_survey_responses where sent_at is not null group by 1, 2"
+    )
 
 
 def last_closed_week(scorecard: pd.DataFrame) -> pd.Timestamp | None:

@@ -13,7 +13,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from empathy.quality.inputs import read_weekly_survey_sends, read_weekly_volumes
+from empathy.quality.inputs import Query, read_weekly_survey_sends, read_weekly_volumes
 
 DEFINITION_COLUMNS = ("kpi_id", "layer", "unit", "aggregation", "cadences", "breach_threshold")
 SCORECARD_COLUMNS = (
@@ -36,21 +36,27 @@ class WarehouseTables:
     weekly_survey_sends: pd.DataFrame  # survey_type, week_start, sent, answered
 
 
-def _select(connection: duckdb.DuckDBPyConnection, table: str, columns: tuple[str, ...]):
-    return connection.sql(f"select {', '.join(columns)} from main.{table}").df()
+def read_tables(query: Query, schema: str = "main") -> WarehouseTables:
+    """The tables the suites validate, through ``query`` (one SELECT in, a DataFrame out)."""
+
+    def select(table: str, columns: tuple[str, ...]) -> pd.DataFrame:
+        return query(f"select {', '.join(columns)} from {schema}.{table}")
+
+    return WarehouseTables(
+        kpi_definitions=select("kpi_definitions", DEFINITION_COLUMNS),
+        kpi_scorecard=select("kpi_scorecard", SCORECARD_COLUMNS),
+        dq_row_conservation=select("dq_row_conservation", CONSERVATION_COLUMNS),
+        weekly_volumes=read_weekly_volumes(query, schema),
+        weekly_survey_sends=read_weekly_survey_sends(query, schema),
+    )
 
 
 def read_warehouse(warehouse_file: Path) -> WarehouseTables:
+    """The tables of a DuckDB warehouse file."""
     if not warehouse_file.is_file():
         raise FileNotFoundError(f"no warehouse file at {warehouse_file}")
     connection = duckdb.connect(str(warehouse_file), read_only=True)
     try:
-        return WarehouseTables(
-            kpi_definitions=_select(connection, "kpi_definitions", DEFINITION_COLUMNS),
-            kpi_scorecard=_select(connection, "kpi_scorecard", SCORECARD_COLUMNS),
-            dq_row_conservation=_select(connection, "dq_row_conservation", CONSERVATION_COLUMNS),
-            weekly_volumes=read_weekly_volumes(connection),
-            weekly_survey_sends=read_weekly_survey_sends(connection),
-        )
+        return read_tables(lambda sql: connection.sql(sql).df())
     finally:
         connection.close()
