@@ -35,6 +35,6 @@
 {%- endmacro %}
 
 {#- Spark leaves null fields out of to_json unless told otherwise; DuckDB writes them as null. -#}
-{% macro spark__row_as_json(alias) -%}
+{% macro spark__row_as_json(alias, relation) -%}
     to_json(struct({{ alias }}.*), map('ignoreNullFields', 'false'))
 {%- endmacro %}
