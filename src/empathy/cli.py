@@ -272,6 +272,30 @@ def _refresh(args: argparse.Namespace) -> int:
     return 0
 
 
+def _echo(line: str) -> None:
+    print(line, flush=True)
+
+
+def _postgres_dsn(args: argparse.Namespace, purpose: str) -> str | None:
+    """--dsn, else EMPATHY_POSTGRES_DSN; None (with the error printed) when neither is set."""
+    dsn = args.dsn or os.environ.get(POSTGRES_DSN_VARIABLE)
+    if not dsn:
+        print(
+            f"error: no PostgreSQL to {purpose}: pass --dsn or set {POSTGRES_DSN_VARIABLE}",
+            file=sys.stderr,
+        )
+    return dsn
+
+
+def _missing_postgres_client(error: ImportError) -> int:
+    print(
+        f"error: the PostgreSQL client is not installed ({error.name} is missing): run "
+        "`make install-postgres` (or pip install -e '.[postgres]')",
+        file=sys.stderr,
+    )
+    return 2
+
+
 def _refresh_postgres(args: argparse.Namespace, settings: Settings) -> int:
     if args.cadence or args.as_of:
         print(
@@ -280,12 +304,8 @@ def _refresh_postgres(args: argparse.Namespace, settings: Settings) -> int:
             file=sys.stderr,
         )
         return 2
-    dsn = args.dsn or os.environ.get(POSTGRES_DSN_VARIABLE)
+    dsn = _postgres_dsn(args, "build in")
     if not dsn:
-        print(
-            f"error: no PostgreSQL to build in: pass --dsn or set {POSTGRES_DSN_VARIABLE}",
-            file=sys.stderr,
-        )
         return 2
     try:
         from psycopg2 import Error as PostgresError
@@ -293,19 +313,11 @@ def _refresh_postgres(args: argparse.Namespace, settings: Settings) -> int:
         from empathy.engines.postgres_loader import PostgresLoadError
         from empathy.engines.postgres_refresh import PostgresRefreshError, refresh_postgres
     except ImportError as error:
-        print(
-            f"error: the PostgreSQL client is not installed ({error.name} is missing): run "
-            "`make install-postgres` (or pip install -e '.[postgres]')",
-            file=sys.stderr,
-        )
-        return 2
+        return _missing_postgres_client(error)
     from empathy.refresh import pii_key
 
-    def echo(line: str) -> None:
-        print(line, flush=True)
-
     try:
-        refresh_postgres(settings, dsn, pii_key(settings, echo), echo=echo, verbose=args.verbose)
+        refresh_postgres(settings, dsn, pii_key(settings, _echo), echo=_echo, verbose=args.verbose)
     except (RawContractError, ValueError) as error:
         print(f"error: {error}\nNothing was published.", file=sys.stderr)
         return 2
@@ -323,30 +335,17 @@ def _load(args: argparse.Namespace) -> int:
         return _load_spark(args)
     from empathy.refresh import check_raw
 
-    dsn = args.dsn or os.environ.get(POSTGRES_DSN_VARIABLE)
+    dsn = _postgres_dsn(args, "load")
     if not dsn:
-        print(
-            f"error: no PostgreSQL to load: pass --dsn or set {POSTGRES_DSN_VARIABLE}",
-            file=sys.stderr,
-        )
         return 2
     try:
         from empathy.engines.postgres_loader import PostgresLoadError, load_raw
     except ImportError as error:
-        print(
-            f"error: the PostgreSQL client is not installed ({error.name} is missing): run "
-            "`make install-postgres` (or pip install -e '.[postgres]')",
-            file=sys.stderr,
-        )
-        return 2
+        return _missing_postgres_client(error)
     settings = load_settings()
-
-    def echo(line: str) -> None:
-        print(line, flush=True)
-
     try:
-        check_raw(settings, echo, verbose=args.verbose)
-        load_raw(settings.raw_dir, dsn, settings.project_dir, echo=echo)
+        check_raw(settings, _echo, verbose=args.verbose)
+        load_raw(settings.raw_dir, dsn, settings.project_dir, echo=_echo)
     except (RawContractError, ValueError) as error:
         print(f"error: {error}\nNothing was loaded.", file=sys.stderr)
         return 2
@@ -392,19 +391,16 @@ def _load_spark(args: argparse.Namespace) -> int:
         )
         return 2
 
-    def echo(line: str) -> None:
-        print(line, flush=True)
-
     try:
-        check_raw(settings, echo, verbose=args.verbose)
+        check_raw(settings, _echo, verbose=args.verbose)
         started = time.perf_counter()
         session = spark_loader.local_session(settings.project_dir)
-        echo(f"  Spark {session.version} started in {time.perf_counter() - started:.1f} s")
+        _echo(f"  Spark {session.version} started in {time.perf_counter() - started:.1f} s")
         spark_loader.load_raw(
             settings.raw_dir,
             settings.project_dir,
             spark_loader.session_execute(session),
-            echo=echo,
+            echo=_echo,
             location=args.location,
             schema=schema,
         )

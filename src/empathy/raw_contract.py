@@ -181,6 +181,18 @@ def _check_table(
     return report
 
 
+def require_files(raw_dir: Path, tables: list[RawTable]) -> None:
+    """Raise RawContractError naming every table without a file (the loaders check this before
+    they change anything; DuckDB's reader fails on such a table too)."""
+    missing = [
+        f"{table.qualified_name}: missing table: no file matches {table.file_glob(raw_dir)}"
+        for table in tables
+        if not glob.glob(table.file_glob(raw_dir))
+    ]
+    if missing:
+        raise RawContractError(missing)
+
+
 def _check_file(
     connection: duckdb.DuckDBPyConnection,
     raw_dir: Path,

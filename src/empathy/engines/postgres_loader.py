@@ -23,7 +23,6 @@ table as it was, never half of it.
 
 from __future__ import annotations
 
-import glob
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -36,7 +35,7 @@ from psycopg2 import sql
 from psycopg2.extensions import connection as PgConnection
 from psycopg2.extensions import parse_dsn
 
-from empathy.raw_contract import RawContractError, RawTable, load_contract
+from empathy.raw_contract import RawTable, load_contract, require_files
 
 RAW_SCHEMA = "raw"
 BATCH_ROWS = 100_000
@@ -83,13 +82,7 @@ def load_raw(
     """Replace every raw table of the contract in PostgreSQL; returns the rows per table
     (keyed ``<system>.<table>``, as ``dq_row_conservation`` names them)."""
     tables = load_contract(project_dir)
-    missing = [
-        f"{table.qualified_name}: missing table: no file matches {table.file_glob(raw_dir)}"
-        for table in tables
-        if not glob.glob(table.file_glob(raw_dir))
-    ]
-    if missing:
-        raise RawContractError(missing)
+    require_files(raw_dir, tables)
     where = describe_dsn(dsn)
     started = time.perf_counter()
     pg = _connect(dsn, where)

@@ -49,7 +49,7 @@ from typing import Any
 
 import duckdb
 
-from empathy.raw_contract import RawContractError, RawTable, load_contract
+from empathy.raw_contract import RawTable, load_contract, require_files
 
 RAW_SCHEMA = "raw"  # the views the sources name; their external tables are in <schema>_files
 PROFILE_NAME = "empathy"
@@ -183,13 +183,7 @@ def plan_raw_tables(
     """The plan of every raw table of the contract. Raises RawContractError, before anything is
     created, when a table has no file (DuckDB's reader fails on such a table too)."""
     tables = load_contract(project_dir)
-    missing = [
-        f"{table.qualified_name}: missing table: no file matches {table.file_glob(raw_dir)}"
-        for table in tables
-        if not glob.glob(table.file_glob(raw_dir))
-    ]
-    if missing:
-        raise RawContractError(missing)
+    require_files(raw_dir, tables)
     return [plan_table(raw_dir, table, location, schema) for table in tables]
 
 
